@@ -1,0 +1,174 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace P2Gan.Native;
+
+/// <summary>
+/// Finds libp2gan for the LibraryImport declarations of this assembly, in this order:
+/// the P2GAN_NATIVE_LIBRARY environment variable (a full path; when set nothing else is
+/// tried), the folder of this assembly, runtimes/&lt;rid&gt;/native/ below it, then the
+/// runtime's default probing. Every attempt is recorded and reported when all fail.
+/// Once loaded, the library's p2gan_abi_version() must equal <see cref="NativeAbi.AbiVersion"/>.
+/// </summary>
+public static class NativeLibraryResolver
+{
+    /// <summary>Environment variable naming the native library file to load.</summary>
+    public const string OverrideVariable = "P2GAN_NATIVE_LIBRARY";
+
+    private static readonly object Gate = new();
+    private static nint s_handle;
+    private static string? s_loadedFrom;
+
+    /// <summary>Where the native library was loaded from, or null before the first call.</summary>
+    public static string? LoadedFrom => s_loadedFrom;
+
+    // A module initializer runs before any code of this assembly, so the resolver is in
+    // place before the first LibraryImport stub binds.
+    // CA2255 warns libraries off module initializers; installing this assembly's own
+    // DllImport resolver before its first P/Invoke is the case they exist for.
+#pragma warning disable CA2255
+    [ModuleInitializer]
+#pragma warning restore CA2255
+    internal static void Install()
+    {
+        NativeLibrary.SetDllImportResolver(typeof(NativeLibraryResolver).Assembly, Resolve);
+    }
+
+    /// <summary>Loads (once) and ABI-checks the native library; returns its handle.</summary>
+    /// <exception cref="DllNotFoundException">No candidate loaded; the message lists every attempt.</exception>
+    /// <exception cref="P2GanAbiMismatchException">The library has another ABI version.</exception>
+    public static nint EnsureLoaded()
+    {
+        lock (Gate)
+        {
+            if (s_handle != 0)
+            {
+                return s_handle;
+            }
+            var trace = new List<string>();
+            nint handle = TryLoadAll(trace, out string? loadedFrom);
+            if (handle == 0)
+            {
+                throw new DllNotFoundException(
+                    $"Could not load the P2GAN native library '{PlatformFileName()}'. Set {OverrideVariable} " +
+                    "to its full path or place it next to P2Gan.Native.dll. Attempts:" +
+                    Environment.NewLine + "  " + string.Join(Environment.NewLine + "  ", trace));
+            }
+            CheckAbiVersion(handle, loadedFrom!);
+            s_loadedFrom = loadedFrom;
+            s_handle = handle;
+            return handle;
+        }
+    }
+
+    /// <summary>The file name of the native library on this platform.</summary>
+    public static string PlatformFileName()
+    {
+        if (OperatingSystem.IsWindows()) return "p2gan.dll";
+        if (OperatingSystem.IsMacOS()) return "libp2gan.dylib";
+        return "libp2gan.so";
+    }
+
+    private static nint Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath)
+    {
+        return libraryName == NativeAbi.LibraryName ? EnsureLoaded() : 0;
+    }
+
+    private static nint TryLoadAll(List<string> trace, out string? loadedFrom)
+    {
+        string? overridePath = Environment.GetEnvironmentVariable(OverrideVariable);
+        if (!string.IsNullOrWhiteSpace(overridePath))
+        {
+            // An explicit override that fails must not silently fall back to another copy.
+            return TryLoadPath(overridePath, $"{OverrideVariable}", trace, out loadedFrom);
+        }
+
+        string fileName = PlatformFileName();
+        string assemblyDir = AppContext.BaseDirectory;
+        // Location is "" in single-file apps; AppContext.BaseDirectory covers that case.
+#pragma warning disable IL3000
+        string? bindingsDir = Path.GetDirectoryName(typeof(NativeLibraryResolver).Assembly.Location);
+#pragma warning restore IL3000
+        var directories = new List<string>();
+        if (!string.IsNullOrEmpty(bindingsDir)) directories.Add(bindingsDir);
+        if (!directories.Contains(assemblyDir)) directories.Add(assemblyDir);
+
+        foreach (string dir in directories)
+        {
+            nint h = TryLoadPath(Path.Combine(dir, fileName), "next to the assembly", trace, out loadedFrom);
+            if (h != 0) return h;
+        }
+        foreach (string dir in directories)
+        {
+            foreach (string rid in CandidateRids())
+            {
+                string path = Path.Combine(dir, "runtimes", rid, "native", fileName);
+                nint h = TryLoadPath(path, "runtimes folder", trace, out loadedFrom);
+                if (h != 0) return h;
+            }
+        }
+
+        if (NativeLibrary.TryLoad(NativeAbi.LibraryName, typeof(NativeLibraryResolver).Assembly, null, out nint probed))
+        {
+            trace.Add($"default probing for '{NativeAbi.LibraryName}': loaded");
+            loadedFrom = $"default probing ({NativeAbi.LibraryName})";
+            return probed;
+        }
+        trace.Add($"default probing for '{NativeAbi.LibraryName}': failed");
+        loadedFrom = null;
+        return 0;
+    }
+
+    private static nint TryLoadPath(string path, string how, List<string> trace, out string? loadedFrom)
+    {
+        loadedFrom = null;
+        if (!File.Exists(path))
+        {
+            trace.Add($"{path} ({how}): not found");
+            return 0;
+        }
+        try
+        {
+            nint handle = NativeLibrary.Load(path);
+            trace.Add($"{path} ({how}): loaded");
+            loadedFrom = path;
+            return handle;
+        }
+        catch (Exception e) when (e is DllNotFoundException or BadImageFormatException)
+        {
+            // Keep the loader's reason: usually a missing dependency such as libtorch.
+            trace.Add($"{path} ({how}): exists but failed to load: {e.Message}");
+            return 0;
+        }
+    }
+
+    /// <summary>The current RID first, then the portable os-arch RID.</summary>
+    private static IEnumerable<string> CandidateRids()
+    {
+        string current = RuntimeInformation.RuntimeIdentifier;
+        yield return current;
+        string os = OperatingSystem.IsWindows() ? "win" : OperatingSystem.IsMacOS() ? "osx" : "linux";
+        string arch = RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant();
+        string portable = $"{os}-{arch}";
+        if (portable != current) yield return portable;
+    }
+
+    /// <summary>Probe call through a raw export (not the LibraryImport stub, which would
+    /// re-enter the resolver) to refuse a library built for another ABI.</summary>
+    private static unsafe void CheckAbiVersion(nint handle, string loadedFrom)
+    {
+        if (!NativeLibrary.TryGetExport(handle, "p2gan_abi_version", out nint export))
+        {
+            throw new P2GanAbiMismatchException(
+                $"'{loadedFrom}' does not export p2gan_abi_version; it is not a P2GAN native library.");
+        }
+        uint version = ((delegate* unmanaged[Cdecl]<uint>)export)();
+        if (version != NativeAbi.AbiVersion)
+        {
+            throw new P2GanAbiMismatchException(
+                $"'{loadedFrom}' implements P2GAN ABI version {version}, but these bindings need version " +
+                $"{NativeAbi.AbiVersion}. Rebuild the native library and the .NET projects from the same sources.");
+        }
+    }
+}

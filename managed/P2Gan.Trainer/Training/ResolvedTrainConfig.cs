@@ -1,0 +1,53 @@
+namespace P2Gan.Trainer.Training;
+
+/// <summary>
+/// Every training setting after presets and defaults were applied; written to config.json.
+/// Property names match <see cref="TrainOptions"/>, so the file can be fed back with --config.
+/// </summary>
+public sealed record ResolvedTrainConfig
+{
+    public required string Dataset { get; init; }
+    public required string Preset { get; init; }
+    public required int Steps { get; init; }
+    public required int BatchSize { get; init; }
+    public required int Resolution { get; init; }
+    public required int Channels { get; init; }
+    public required int BaseChannels { get; init; }
+    public required int NoiseDim { get; init; }
+    public required int PosteriorDim { get; init; }
+    public required AdainMode AdainMode { get; init; }
+    public required int NDis { get; init; }
+    public required int PretrainSteps { get; init; }
+    public required float LearningRateD { get; init; }
+    public required float LearningRateG { get; init; }
+    public required float EmaDecay { get; init; }
+    public required ulong Seed { get; init; }
+    public required int Threads { get; init; }
+    public required string Device { get; init; }
+    public required string RunDir { get; init; }
+    public required int LogEvery { get; init; }
+    public required int SampleEvery { get; init; }
+
+    /// <summary>The model configuration: native defaults overridden by these settings.</summary>
+    public ModelOptions ToModelOptions()
+    {
+        var options = new ModelOptions
+        {
+            Resolution = Resolution,
+            Channels = Channels,
+            BaseChannels = BaseChannels,
+            NoiseDim = NoiseDim,
+            PosteriorDim = PosteriorDim,
+            AdainMode = AdainMode,
+            NDis = NDis,
+            PretrainSteps = PretrainSteps,
+            LearningRateD = LearningRateD,
+            LearningRateG = LearningRateG,
+            EmaDecay = EmaDecay,
+            IntraOpThreads = Threads,
+            Seed = Seed,
+            Device = Device,
+        };
+        return options;
+    }
+}

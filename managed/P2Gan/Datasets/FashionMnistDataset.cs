@@ -1,0 +1,66 @@
+namespace P2Gan.Datasets;
+
+/// <summary>
+/// Fashion-MNIST (or MNIST) training images from a directory holding
+/// train-images-idx3-ubyte.gz or train-images-idx3-ubyte, as float32 [N, 1, R, R] in [-1, 1].
+/// </summary>
+public sealed class FashionMnistDataset
+{
+    public const string TrainImagesFileName = "train-images-idx3-ubyte";
+
+    private readonly float[] _images;
+
+    private FashionMnistDataset(float[] images, int count, int resolution, string sourcePath)
+    {
+        _images = images;
+        Count = count;
+        Resolution = resolution;
+        SourcePath = sourcePath;
+    }
+
+    public int Count { get; }
+    public int Channels => 1;
+    public int Resolution { get; }
+    public string SourcePath { get; }
+    public int ImageElementCount => Channels * Resolution * Resolution;
+
+    /// <summary>All images, [Count, 1, Resolution, Resolution].</summary>
+    public ReadOnlySpan<float> Images => _images;
+
+    public static FashionMnistDataset Load(string directory, int resolution)
+    {
+        string path = FindTrainImages(directory);
+        IdxImages raw = IdxReader.ReadImages(path);
+        return new FashionMnistDataset(ImagePreprocessing.ToNchw(raw, resolution), raw.Count, resolution, path);
+    }
+
+    /// <summary>The image file in <paramref name="directory"/>, compressed or not.</summary>
+    public static string FindTrainImages(string directory)
+    {
+        if (!Directory.Exists(directory))
+        {
+            throw new DirectoryNotFoundException($"Fashion-MNIST directory '{directory}' does not exist.");
+        }
+        foreach (string name in new[] { TrainImagesFileName + ".gz", TrainImagesFileName })
+        {
+            string path = Path.Combine(directory, name);
+            if (File.Exists(path)) return path;
+        }
+        throw new FileNotFoundException(
+            $"Neither {TrainImagesFileName}.gz nor {TrainImagesFileName} found in '{directory}'.");
+    }
+
+    /// <summary>Copies the images at <paramref name="indices"/> into <paramref name="batch"/> (NCHW).</summary>
+    public void CopyBatch(ReadOnlySpan<int> indices, Span<float> batch)
+    {
+        int size = ImageElementCount;
+        if (batch.Length != indices.Length * size)
+        {
+            throw new ArgumentException($"batch has {batch.Length} values; {indices.Length} images need {indices.Length * size}.", nameof(batch));
+        }
+        for (int i = 0; i < indices.Length; i++)
+        {
+            _images.AsSpan(indices[i] * size, size).CopyTo(batch.Slice(i * size, size));
+        }
+    }
+}

@@ -1,0 +1,107 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+
+namespace P2Gan.Datasets;
+
+/// <summary>
+/// Reads IDX files (the MNIST / Fashion-MNIST format): a big-endian magic
+/// 0x000008NN (0x08 = unsigned byte, NN = number of dimensions), NN big-endian int32
+/// dimensions, then the data. gzip is detected by its magic bytes (1f 8b), not by the name.
+/// </summary>
+public static class IdxReader
+{
+    public const int ImagesMagic = 0x00000803;
+    public const int LabelsMagic = 0x00000801;
+
+    /// <summary>Reads an image file (magic 0x00000803, dims [count, rows, cols]).</summary>
+    public static IdxImages ReadImages(string path)
+    {
+        byte[] data = ReadAllBytesDecompressed(path);
+        int[] dims = ReadHeader(path, data, ImagesMagic, rank: 3);
+        byte[] pixels = TakePayload(path, data, headerBytes: 4 + 3 * 4, dims);
+        return new IdxImages(pixels, dims[0], dims[1], dims[2]);
+    }
+
+    /// <summary>Reads a label file (magic 0x00000801, dims [count]).</summary>
+    public static byte[] ReadLabels(string path)
+    {
+        byte[] data = ReadAllBytesDecompressed(path);
+        int[] dims = ReadHeader(path, data, LabelsMagic, rank: 1);
+        return TakePayload(path, data, headerBytes: 4 + 4, dims);
+    }
+
+    /// <summary>The file's bytes, gunzipped when it starts with the gzip magic.</summary>
+    public static byte[] ReadAllBytesDecompressed(string path)
+    {
+        using var file = File.OpenRead(path);
+        Span<byte> magic = stackalloc byte[2];
+        int read = file.ReadAtLeast(magic, 2, throwOnEndOfStream: false);
+        file.Position = 0;
+        bool gzip = read == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+        using var output = new MemoryStream();
+        try
+        {
+            if (gzip)
+            {
+                using var unzip = new GZipStream(file, CompressionMode.Decompress);
+                unzip.CopyTo(output);
+            }
+            else
+            {
+                file.CopyTo(output);
+            }
+        }
+        catch (InvalidDataException e)
+        {
+            // A truncated or corrupt gzip stream: say which file.
+            throw new InvalidDataException($"IDX file '{path}': corrupt gzip data ({e.Message}).", e);
+        }
+        return output.ToArray();
+    }
+
+    private static int[] ReadHeader(string path, byte[] data, int expectedMagic, int rank)
+    {
+        // The magic first: a file of the wrong kind is reported as such even when short.
+        if (data.Length < 4)
+        {
+            throw new InvalidDataException($"IDX file '{path}' is truncated: the magic needs 4 bytes, file has {data.Length}.");
+        }
+        int magic = BinaryPrimitives.ReadInt32BigEndian(data);
+        if (magic != expectedMagic)
+        {
+            throw new InvalidDataException(
+                $"IDX file '{path}' has magic 0x{magic:x8}; expected 0x{expectedMagic:x8} " +
+                $"({(expectedMagic == ImagesMagic ? "unsigned-byte images, 3 dims" : "unsigned-byte labels, 1 dim")}).");
+        }
+        int headerBytes = 4 + 4 * rank;
+        if (data.Length < headerBytes)
+        {
+            throw new InvalidDataException(
+                $"IDX file '{path}' is truncated: header needs {headerBytes} bytes, file has {data.Length}.");
+        }
+        var dims = new int[rank];
+        for (int i = 0; i < rank; i++)
+        {
+            dims[i] = BinaryPrimitives.ReadInt32BigEndian(data.AsSpan(4 + 4 * i));
+            if (dims[i] <= 0)
+            {
+                throw new InvalidDataException($"IDX file '{path}': dimension {i} is {dims[i]}; must be positive.");
+            }
+        }
+        return dims;
+    }
+
+    private static byte[] TakePayload(string path, byte[] data, int headerBytes, int[] dims)
+    {
+        long payload = 1;
+        foreach (int d in dims) payload = checked(payload * d);
+        long expected = headerBytes + payload;
+        if (data.Length < expected)
+        {
+            throw new InvalidDataException(
+                $"IDX file '{path}' is truncated: dims [{string.Join(", ", dims)}] need {expected} bytes, " +
+                $"file has {data.Length} (after decompression).");
+        }
+        return data.AsSpan(headerBytes, (int)payload).ToArray();
+    }
+}

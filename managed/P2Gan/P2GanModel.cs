@@ -1,0 +1,276 @@
+using System.Runtime.InteropServices;
+using P2Gan.Native;
+
+namespace P2Gan;
+
+/// <summary>
+/// A P2GAN model (discriminator, generator, optimizers, optional EMA) living in the native
+/// core. Use one instance from one thread at a time. Buffers are float32, C-order; images
+/// are NCHW in [-1, 1]. Managed code checks buffer lengths; the native core checks the rest
+/// (shapes against the model, values, NaN policy) and its status becomes a P2GanException.
+/// </summary>
+public sealed unsafe class P2GanModel : IDisposable
+{
+    private readonly SafeModelHandle _handle;
+
+    private P2GanModel(SafeModelHandle handle)
+    {
+        _handle = handle;
+        NativeStatus.ThrowIfFailed(NativeMethods.p2gan_model_get_params(_handle, out NativeModelParams p));
+        Options = new ModelOptions(p);
+    }
+
+    /// <summary>The configuration as the native core holds it (a copy; changing it has no effect).</summary>
+    public ModelOptions Options { get; }
+
+    /// <summary>Training steps completed.</summary>
+    public long Step
+    {
+        get
+        {
+            NativeStatus.ThrowIfFailed(NativeMethods.p2gan_model_get_step(_handle, out long step));
+            return step;
+        }
+    }
+
+    /// <summary>C * H * W of one image of this model.</summary>
+    public long ImageElementCount => Options.ImageElementCount;
+
+    /// <summary>Whether the native core can use a CUDA device.</summary>
+    public static bool CudaIsAvailable
+    {
+        get
+        {
+            NativeStatus.ThrowIfFailed(NativeMethods.p2gan_cuda_is_available(out int available));
+            return available != 0;
+        }
+    }
+
+    /// <summary>The native library's version string.</summary>
+    public static string NativeVersion =>
+        Marshal.PtrToStringUTF8(NativeMethods.p2gan_version_string()) ?? string.Empty;
+
+    /// <summary>The native library's ABI version (equal to <see cref="NativeAbi.AbiVersion"/> once loaded).</summary>
+    public static uint NativeAbiVersion => NativeMethods.p2gan_abi_version();
+
+    public static P2GanModel Create(ModelOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        NativeModelParams p = options.ToNative();
+        NativeStatus.ThrowIfFailed(NativeMethods.p2gan_model_create(in p, out SafeModelHandle handle));
+        return new P2GanModel(handle);
+    }
+
+    /// <summary>Creates a model from a checkpoint's own configuration, optionally on another device.</summary>
+    public static P2GanModel Load(string checkpointPath, string? device = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(checkpointPath);
+        NativeStatus.ThrowIfFailed(NativeMethods.p2gan_model_load(checkpointPath, device, out SafeModelHandle handle));
+        return new P2GanModel(handle);
+    }
+
+    /// <summary>Reads only the configuration stored in a checkpoint.</summary>
+    public static ModelOptions ReadCheckpointOptions(string checkpointPath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(checkpointPath);
+        NativeStatus.ThrowIfFailed(NativeMethods.p2gan_checkpoint_read_params(checkpointPath, out NativeModelParams p));
+        return new ModelOptions(p);
+    }
+
+    /// <summary>Restores a checkpoint of the same architecture into this model.</summary>
+    public void Restore(string checkpointPath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(checkpointPath);
+        NativeStatus.ThrowIfFailed(NativeMethods.p2gan_model_restore(_handle, checkpointPath));
+    }
+
+    /// <summary>Writes a checkpoint atomically.</summary>
+    public void Save(string checkpointPath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(checkpointPath);
+        NativeStatus.ThrowIfFailed(NativeMethods.p2gan_model_save(_handle, checkpointPath));
+    }
+
+    /// <summary>Writes every weight and buffer to a safetensors file with PyTorch-style names.</summary>
+    public void ExportSafetensors(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        NativeStatus.ThrowIfFailed(NativeMethods.p2gan_model_export_safetensors(_handle, path));
+    }
+
+    /// <summary>Changes the Adam learning rates from the next step on.</summary>
+    public void SetLearningRates(float learningRateD, float learningRateG)
+    {
+        NativeStatus.ThrowIfFailed(NativeMethods.p2gan_model_set_learning_rates(_handle, learningRateD, learningRateG));
+    }
+
+    /// <summary>One training iteration on a batch of real images [B, C, H, W].</summary>
+    public StepMetrics TrainStep(ReadOnlySpan<float> batch, TensorShape shape)
+    {
+        RequireLength(batch, shape.ElementCount, nameof(batch), $"shape {shape}");
+        long[] dims = shape.ToArray();
+        NativeStepMetrics m = default;
+        m.StructSize = (uint)sizeof(NativeStepMetrics);
+        fixed (float* real = batch)
+        fixed (long* dimsPtr = dims)
+        {
+            NativeStatus.ThrowIfFailed(NativeMethods.p2gan_model_train_step(
+                _handle, real, (nuint)batch.Length, dimsPtr, (nuint)dims.Length, &m));
+        }
+        return new StepMetrics(m.Step, m.GUpdated != 0, m.LossD, m.LossAdv, m.LossZ, m.LossG,
+            m.RealMuMean, m.RealSigmaMean, m.FakeMuMean, m.FakeSigmaMean);
+    }
+
+    /// <summary>Generates <paramref name="count"/> images from noise [count, n] and codes [count, d].</summary>
+    public float[] Generate(ReadOnlySpan<float> noise, ReadOnlySpan<float> codes, int count, bool useEma = false)
+    {
+        RequirePositive(count, nameof(count));
+        RequireLength(noise, (long)count * Options.NoiseDim, nameof(noise), "count * NoiseDim");
+        RequireLength(codes, (long)count * Options.PosteriorDim, nameof(codes), "count * PosteriorDim");
+        var images = new float[checked(count * ImageElementCount)];
+        fixed (float* n = noise)
+        fixed (float* c = codes)
+        fixed (float* o = images)
+        {
+            NativeStatus.ThrowIfFailed(NativeMethods.p2gan_model_generate(
+                _handle, count, n, (nuint)noise.Length, c, (nuint)codes.Length, useEma ? 1 : 0, o, (nuint)images.Length));
+        }
+        return images;
+    }
+
+    /// <summary>
+    /// Samples <paramref name="count"/> images from <paramref name="seed"/>. Codes come from the
+    /// posteriors of <paramref name="realImages"/> when given (batch size must equal count),
+    /// otherwise from the prior P_c.
+    /// </summary>
+    public float[] Sample(int count, ulong seed, ReadOnlySpan<float> realImages = default, TensorShape? shape = null, bool useEma = false)
+    {
+        RequirePositive(count, nameof(count));
+        long[]? dims = null;
+        if (!realImages.IsEmpty)
+        {
+            if (shape is null)
+            {
+                throw new ArgumentException("A shape is required when real images are given.", nameof(shape));
+            }
+            RequireLength(realImages, shape.Value.ElementCount, nameof(realImages), $"shape {shape}");
+            dims = shape.Value.ToArray();
+        }
+        var images = new float[checked(count * ImageElementCount)];
+        fixed (float* real = realImages)
+        fixed (long* dimsPtr = dims)
+        fixed (float* o = images)
+        {
+            NativeStatus.ThrowIfFailed(NativeMethods.p2gan_model_sample(
+                _handle, count, seed, realImages.IsEmpty ? null : real, (nuint)realImages.Length,
+                dimsPtr, (nuint)(dims?.Length ?? 0), useEma ? 1 : 0, o, (nuint)images.Length));
+        }
+        return images;
+    }
+
+    /// <summary>Posterior N(mu, sigma^2) of images [B, C, H, W]: two arrays [B, d].</summary>
+    public (float[] Mu, float[] Sigma) Encode(ReadOnlySpan<float> images, TensorShape shape)
+    {
+        RequireImageBatch(images, shape, nameof(images));
+        long[] dims = shape.ToArray();
+        long outCount = checked(dims[0] * Options.PosteriorDim);
+        var mu = new float[outCount];
+        var sigma = new float[outCount];
+        fixed (float* x = images)
+        fixed (long* dimsPtr = dims)
+        fixed (float* m = mu)
+        fixed (float* s = sigma)
+        {
+            NativeStatus.ThrowIfFailed(NativeMethods.p2gan_model_encode(
+                _handle, x, (nuint)images.Length, dimsPtr, (nuint)dims.Length, m, s, (nuint)outCount));
+        }
+        return (mu, sigma);
+    }
+
+    /// <summary><paramref name="steps"/> images on the line from (noiseA, codeA) to (noiseB, codeB), ends included.</summary>
+    public float[] Interpolate(ReadOnlySpan<float> noiseA, ReadOnlySpan<float> noiseB,
+        ReadOnlySpan<float> codeA, ReadOnlySpan<float> codeB, int steps, bool useEma = false)
+    {
+        if (steps < 2) throw new ArgumentOutOfRangeException(nameof(steps), steps, "At least 2 steps (both ends) are needed.");
+        RequireLength(noiseA, Options.NoiseDim, nameof(noiseA), "NoiseDim");
+        RequireLength(noiseB, Options.NoiseDim, nameof(noiseB), "NoiseDim");
+        RequireLength(codeA, Options.PosteriorDim, nameof(codeA), "PosteriorDim");
+        RequireLength(codeB, Options.PosteriorDim, nameof(codeB), "PosteriorDim");
+        var images = new float[checked(steps * ImageElementCount)];
+        fixed (float* na = noiseA)
+        fixed (float* nb = noiseB)
+        fixed (float* ca = codeA)
+        fixed (float* cb = codeB)
+        fixed (float* o = images)
+        {
+            NativeStatus.ThrowIfFailed(NativeMethods.p2gan_model_interpolate(
+                _handle, na, nb, (nuint)noiseA.Length, ca, cb, (nuint)codeA.Length, steps, useEma ? 1 : 0,
+                o, (nuint)images.Length));
+        }
+        return images;
+    }
+
+    /// <summary>
+    /// The full evaluation-mode pass (docs/architecture.md): real [B, C, H, W], noise [B, n],
+    /// posterior noise e' [B, d] -> posteriors, codes, fakes and closed-form losses.
+    /// </summary>
+    public ForwardResult Forward(ReadOnlySpan<float> real, TensorShape shape, ReadOnlySpan<float> noise, ReadOnlySpan<float> posteriorNoise)
+    {
+        RequireImageBatch(real, shape, nameof(real));
+        long batch = shape[0];
+        RequireLength(noise, batch * Options.NoiseDim, nameof(noise), "B * NoiseDim");
+        RequireLength(posteriorNoise, batch * Options.PosteriorDim, nameof(posteriorNoise), "B * PosteriorDim");
+        long posteriorCount = checked(batch * Options.PosteriorDim);
+        long fakeCount = checked(batch * ImageElementCount);
+        var muReal = new float[posteriorCount];
+        var sigmaReal = new float[posteriorCount];
+        var codes = new float[posteriorCount];
+        var fake = new float[fakeCount];
+        var muFake = new float[posteriorCount];
+        var sigmaFake = new float[posteriorCount];
+        long[] dims = shape.ToArray();
+        NativeLosses losses = default;
+        fixed (float* r = real)
+        fixed (long* dimsPtr = dims)
+        fixed (float* n = noise)
+        fixed (float* e = posteriorNoise)
+        fixed (float* mr = muReal)
+        fixed (float* sr = sigmaReal)
+        fixed (float* c = codes)
+        fixed (float* f = fake)
+        fixed (float* mf = muFake)
+        fixed (float* sf = sigmaFake)
+        {
+            NativeStatus.ThrowIfFailed(NativeMethods.p2gan_model_forward(
+                _handle, r, (nuint)real.Length, dimsPtr, (nuint)dims.Length,
+                n, (nuint)noise.Length, e, (nuint)posteriorNoise.Length,
+                mr, sr, c, f, mf, sf, (nuint)posteriorCount, (nuint)fakeCount, &losses));
+        }
+        return new ForwardResult(muReal, sigmaReal, codes, fake, muFake, sigmaFake,
+            new ForwardLosses(losses.LossD, losses.LossAdv, losses.LossZ, losses.LossG));
+    }
+
+    public void Dispose() => _handle.Dispose();
+
+    private static void RequirePositive(int value, string name)
+    {
+        if (value <= 0) throw new ArgumentOutOfRangeException(name, value, $"{name} must be positive.");
+    }
+
+    private static void RequireLength(ReadOnlySpan<float> buffer, long expected, string name, string what)
+    {
+        if (buffer.Length != expected)
+        {
+            throw new ArgumentException($"{name} has {buffer.Length} values; {what} requires {expected}.", name);
+        }
+    }
+
+    private static void RequireImageBatch(ReadOnlySpan<float> images, TensorShape shape, string name)
+    {
+        if (shape.Rank != 4 || shape[0] <= 0)
+        {
+            throw new ArgumentException($"{name} needs a shape [B, C, H, W] with B > 0; got {shape}.", nameof(shape));
+        }
+        RequireLength(images, shape.ElementCount, name, $"shape {shape}");
+    }
+}

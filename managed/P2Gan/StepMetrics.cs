@@ -1,0 +1,20 @@
+namespace P2Gan;
+
+/// <summary>What one training step did (p2gan_step_metrics).</summary>
+/// <param name="Step">Steps completed after this one.</param>
+/// <param name="GUpdated">True when this step also updated G.</param>
+/// <param name="LossD">L_D.</param>
+/// <param name="LossAdv">L_adv (on the D-step fakes when G was not updated).</param>
+/// <param name="LossZ">L_z (idem).</param>
+/// <param name="LossG">L_G = L_adv + lambda_z L_z.</param>
+public sealed record StepMetrics(
+    long Step,
+    bool GUpdated,
+    float LossD,
+    float LossAdv,
+    float LossZ,
+    float LossG,
+    float RealMuMean,
+    float RealSigmaMean,
+    float FakeMuMean,
+    float FakeSigmaMean);

@@ -1,0 +1,216 @@
+/*
+ * p2gan.h - the flat C ABI of the P2GAN native core.
+ *
+ * Conventions (see docs/architecture.md and shared/DESIGN.md):
+ *  - every fallible call returns a p2gan_status (0 = ok); results come back through
+ *    trailing out-pointers. On failure p2gan_last_error() holds a message for the
+ *    calling thread until that thread's next p2gan_ call.
+ *  - images are float32, NCHW, contiguous, values in [-1, 1]. Every buffer is passed as
+ *    pointer + element count (+ shape and rank where the shape is not implied).
+ *    Outputs go into caller-provided buffers; the library never keeps or frees them.
+ *  - a p2gan_model is used by one thread at a time; the version queries, the default
+ *    params and p2gan_cuda_is_available are thread-safe.
+ *  - no C++ exception ever leaves this library.
+ */
+#ifndef P2GAN_P2GAN_H
+#define P2GAN_P2GAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(_WIN32)
+#  if defined(P2GAN_BUILD)
+#    define P2GAN_API __declspec(dllexport)
+#  else
+#    define P2GAN_API __declspec(dllimport)
+#  endif
+#else
+#  define P2GAN_API __attribute__((visibility("default")))
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#  define P2GAN_MUST_USE_RESULT __attribute__((warn_unused_result))
+#else
+#  define P2GAN_MUST_USE_RESULT
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Bumped on every change of a signature, struct layout or enum value below. */
+#define P2GAN_ABI_VERSION 1
+
+typedef int32_t p2gan_status;
+enum {
+    P2GAN_STATUS_OK = 0,
+    P2GAN_STATUS_INVALID_ARGUMENT = 1,    /* null pointer, bad size, shape or value */
+    P2GAN_STATUS_NON_FINITE_INPUT = 2,    /* NaN or infinity in an input buffer */
+    P2GAN_STATUS_NON_FINITE_LOSS = 3,     /* a loss became NaN/inf; no update applied */
+    P2GAN_STATUS_IO_ERROR = 4,            /* file missing, unreadable or not writable */
+    P2GAN_STATUS_CHECKPOINT_MISMATCH = 5, /* checkpoint is for another architecture/ABI */
+    P2GAN_STATUS_DEVICE_ERROR = 6,        /* requested device unavailable */
+    P2GAN_STATUS_INTERNAL_ERROR = 7       /* anything else (a bug: please report) */
+};
+
+enum {
+    P2GAN_ADAIN_STATISTICS = 0, /* paper: style map C x 4 x 4, its per-channel mean/std */
+    P2GAN_ADAIN_AFFINE = 1      /* posterior module gives per-channel gain and bias */
+};
+
+enum {
+    P2GAN_DISTANCE_CLOSED_FORM = 0, /* (mu1-mu2)^2 + (s1-s2)^2, mean over dims */
+    P2GAN_DISTANCE_SAMPLED = 1      /* (a1-a2)^2 with a shared e ~ N(0,1) per element */
+};
+
+enum {
+    P2GAN_LOG_DEBUG = 0,
+    P2GAN_LOG_INFO = 1,
+    P2GAN_LOG_WARNING = 2,
+    P2GAN_LOG_ERROR = 3
+};
+
+/* Model configuration. Fill with p2gan_model_default_params(), then change fields.
+ * struct_size must stay sizeof(p2gan_model_params) (set by the default function). */
+typedef struct p2gan_model_params {
+    uint32_t struct_size;
+    int32_t resolution;        /* 32, 64 or 128 (power of two, 32..128) */
+    int32_t channels;          /* image channels: 1 or 3 */
+    int32_t base_channels;     /* c in the paper; 64 there */
+    int32_t noise_dim;         /* n */
+    int32_t posterior_dim;     /* d */
+    int32_t adain_mode;        /* P2GAN_ADAIN_* */
+    int32_t distance_estimator;/* P2GAN_DISTANCE_* */
+    float mu_a, sigma_a;       /* fake prior P_a */
+    float mu_b, sigma_b;       /* real prior P_b */
+    float lambda_z;            /* weight of L_z in L_G */
+    float lr_d, lr_g;          /* Adam learning rates */
+    float beta1, beta2;        /* Adam betas */
+    int32_t n_dis;             /* D steps per G step (>= 1) */
+    int32_t pretrain_steps;    /* first steps update D only */
+    float ema_decay;           /* EMA of G: 0 = off, else in (0, 1) */
+    int32_t intra_op_threads;  /* 0 = leave LibTorch's default */
+    uint64_t seed;             /* all randomness of the model derives from it */
+    char device[32];           /* "cpu", "cuda", "cuda:1"; NUL-terminated */
+} p2gan_model_params;
+
+/* What one p2gan_model_train_step did. An output: the library fills every field,
+ * struct_size included (sizeof(p2gan_step_metrics)). */
+typedef struct p2gan_step_metrics {
+    uint32_t struct_size;
+    int32_t g_updated;         /* 1 when this step also updated G */
+    int64_t step;              /* steps completed after this one */
+    float loss_d;              /* L_D */
+    float loss_adv;            /* L_adv (computed on the D-step fakes when G was not updated) */
+    float loss_z;              /* L_z (idem) */
+    float loss_g;              /* L_G = L_adv + lambda_z * L_z */
+    float real_mu_mean, real_sigma_mean; /* mean of mu(x_r), sigma(x_r) */
+    float fake_mu_mean, fake_sigma_mean; /* mean of mu(x_g), sigma(x_g) */
+} p2gan_step_metrics;
+
+/* Losses of one evaluation-mode pass (p2gan_model_forward). */
+typedef struct p2gan_losses {
+    float loss_d, loss_adv, loss_z, loss_g;
+} p2gan_losses;
+
+typedef void (*p2gan_log_callback)(int32_t level, const char* message, void* user_data);
+
+/* ---- library ---------------------------------------------------------------- */
+
+/* Infallible, thread-safe. */
+P2GAN_API uint32_t p2gan_abi_version(void);
+/* Static string, never freed. */
+P2GAN_API const char* p2gan_version_string(void);
+/* The calling thread's last error message ("" when none). Owned by the library,
+ * valid until the calling thread's next p2gan_ call. */
+P2GAN_API const char* p2gan_last_error(void);
+/* Routes native log messages to callback (NULL restores the default: stderr for
+ * warnings and errors). The callback may be called from any thread that calls in. */
+P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_log_set(p2gan_log_callback callback, void* user_data);
+P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_cuda_is_available(int32_t* out_available);
+
+/* ---- model ------------------------------------------------------------------ */
+
+typedef struct p2gan_model p2gan_model;
+
+/* Defaults: 32x32x3, c=64, n=d=128, statistics AdaIN, closed-form distance,
+ * P_a=N(-1,0.5^2), P_b=N(1,1.5^2), lambda_z=10, Adam(2e-4, 0.0, 0.999), n_dis=1,
+ * pretrain_steps=0, no EMA, seed 0, "cpu". Infallible. */
+P2GAN_API p2gan_model_params p2gan_model_default_params(void);
+
+/* Creates a model; free it with p2gan_model_destroy. */
+P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_model_create(const p2gan_model_params* params, p2gan_model** out_model);
+/* Accepts NULL. */
+P2GAN_API void p2gan_model_destroy(p2gan_model* model);
+P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_model_get_params(const p2gan_model* model, p2gan_model_params* out_params);
+P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_model_get_step(const p2gan_model* model, int64_t* out_step);
+/* Changes the Adam learning rates from the next step on (schedules). */
+P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_model_set_learning_rates(p2gan_model* model, float lr_d, float lr_g);
+
+/* One training iteration on a batch of real images, shape [B, C, H, W] (rank 4):
+ * a D update, then a G update when step >= pretrain_steps and (step+1) % n_dis == 0.
+ * Non-finite inputs are refused (P2GAN_STATUS_NON_FINITE_INPUT) and a non-finite loss
+ * leaves every weight untouched (P2GAN_STATUS_NON_FINITE_LOSS). */
+P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_model_train_step(
+    p2gan_model* model, const float* real, size_t real_count, const int64_t* shape, size_t rank,
+    p2gan_step_metrics* out_metrics);
+
+/* Generates images from explicit inputs in evaluation mode: noise [count, n] and
+ * posterior codes [count, d] -> out_images [count, C, H, W]. use_ema selects the EMA
+ * generator (error when EMA is off). */
+P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_model_generate(
+    p2gan_model* model, int64_t count, const float* noise, size_t noise_count,
+    const float* codes, size_t codes_count, int32_t use_ema, float* out_images, size_t out_count);
+
+/* Samples count images from seed: noise eps ~ N(0, I); codes z = mu(x) + sigma(x) e'
+ * from the posteriors of the given real images (real may be NULL: then z ~ P_c).
+ * When real is given its batch size must equal count. */
+P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_model_sample(
+    p2gan_model* model, int64_t count, uint64_t seed, const float* real, size_t real_count,
+    const int64_t* shape, size_t rank, int32_t use_ema, float* out_images, size_t out_count);
+
+/* Posterior of images [B, C, H, W] in evaluation mode: out_mu and out_sigma [B, d];
+ * out_count is the size of EACH of the two buffers (B * d). */
+P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_model_encode(
+    p2gan_model* model, const float* images, size_t images_count, const int64_t* shape, size_t rank,
+    float* out_mu, float* out_sigma, size_t out_count);
+
+/* steps images along the straight line between (noise_a, code_a) and (noise_b, code_b),
+ * both ends included (steps >= 2): out_images [steps, C, H, W]. */
+P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_model_interpolate(
+    p2gan_model* model, const float* noise_a, const float* noise_b, size_t noise_count,
+    const float* code_a, const float* code_b, size_t code_count, int64_t steps, int32_t use_ema,
+    float* out_images, size_t out_count);
+
+/* The full evaluation-mode pass documented in docs/architecture.md: given real [B,C,H,W],
+ * noise [B,n] and posterior noise e' [B,d], writes mu/sigma of the real images [B,d],
+ * codes z = mu + sigma e' [B,d], fakes [B,C,H,W], mu/sigma of the fakes [B,d], and the
+ * closed-form losses. Every out buffer is required. */
+P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_model_forward(
+    p2gan_model* model, const float* real, size_t real_count, const int64_t* shape, size_t rank,
+    const float* noise, size_t noise_count, const float* posterior_noise, size_t posterior_noise_count,
+    float* out_mu_real, float* out_sigma_real, float* out_codes, float* out_fake,
+    float* out_mu_fake, float* out_sigma_fake, size_t posterior_count, size_t fake_count,
+    p2gan_losses* out_losses);
+
+/* ---- persistence -------------------------------------------------------------- */
+
+/* Writes one checkpoint file atomically (temporary file, fsync, rename). */
+P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_model_save(p2gan_model* model, const char* path);
+/* Restores a checkpoint into an existing model of the same architecture. A checkpoint
+ * made for another architecture gives P2GAN_STATUS_CHECKPOINT_MISMATCH naming the field. */
+P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_model_restore(p2gan_model* model, const char* path);
+/* Creates a model from a checkpoint's own configuration. device may be NULL (use the
+ * checkpoint's); free the result with p2gan_model_destroy. */
+P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_model_load(const char* path, const char* device, p2gan_model** out_model);
+/* Reads only a checkpoint's configuration. */
+P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_checkpoint_read_params(const char* path, p2gan_model_params* out_params);
+/* Writes every weight and buffer of D, G (and G_ema when on) to a safetensors file with
+ * PyTorch-style names (docs/architecture.md). */
+P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_model_export_safetensors(p2gan_model* model, const char* path);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* P2GAN_P2GAN_H */

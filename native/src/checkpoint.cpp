@@ -1,0 +1,163 @@
+#include "checkpoint.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "config.h"
+#include "errors.h"
+
+namespace p2gan {
+namespace {
+
+constexpr char kMagic[8] = {'P', '2', 'G', 'A', 'N', 'C', 'K', 'P'};
+constexpr uint32_t kFormatVersion = 1;
+// A header this large is not ours; refuse before allocating.
+constexpr uint32_t kMaxParamsText = 1 << 20;
+
+template <typename T>
+void put(std::string& out, T value) {
+    for (size_t i = 0; i < sizeof(T); ++i) out.push_back(static_cast<char>((value >> (8 * i)) & 0xff));
+}
+
+template <typename T>
+T take(std::istream& in, const std::string& path, const char* what) {
+    unsigned char bytes[sizeof(T)];
+    if (!in.read(reinterpret_cast<char*>(bytes), sizeof(T))) {
+        fail(P2GAN_STATUS_IO_ERROR, "checkpoint " + path + " is truncated (while reading " + what + ")");
+    }
+    T value = 0;
+    for (size_t i = 0; i < sizeof(T); ++i) value |= static_cast<T>(bytes[i]) << (8 * i);
+    return value;
+}
+
+struct Header {
+    p2gan_model_params params;
+    uint64_t archive_size;
+};
+
+std::ifstream open_for_reading(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) fail(P2GAN_STATUS_IO_ERROR, "cannot open checkpoint " + path + ": " + std::strerror(errno));
+    return in;
+}
+
+Header read_header(std::istream& in, const std::string& path) {
+    char magic[sizeof(kMagic)];
+    if (!in.read(magic, sizeof(magic)) || std::memcmp(magic, kMagic, sizeof(kMagic)) != 0) {
+        fail(P2GAN_STATUS_CHECKPOINT_MISMATCH, path + " is not a P2Gan checkpoint (bad magic)");
+    }
+    const auto format = take<uint32_t>(in, path, "format version");
+    if (format != kFormatVersion) {
+        fail(P2GAN_STATUS_CHECKPOINT_MISMATCH, "checkpoint " + path + " has format version " +
+                                                   std::to_string(format) + ", this library reads " +
+                                                   std::to_string(kFormatVersion));
+    }
+    const auto abi = take<uint32_t>(in, path, "ABI version");
+    if (abi != P2GAN_ABI_VERSION) {
+        fail(P2GAN_STATUS_CHECKPOINT_MISMATCH, "checkpoint " + path + " was written by ABI version " +
+                                                   std::to_string(abi) + ", this library is ABI version " +
+                                                   std::to_string(P2GAN_ABI_VERSION));
+    }
+    const auto text_size = take<uint32_t>(in, path, "header size");
+    if (text_size > kMaxParamsText) fail(P2GAN_STATUS_CHECKPOINT_MISMATCH, "checkpoint " + path + " has a corrupt header");
+    std::string text(text_size, '\0');
+    if (!in.read(text.data(), text_size)) {
+        fail(P2GAN_STATUS_IO_ERROR, "checkpoint " + path + " is truncated (while reading the configuration)");
+    }
+    Header h{params_from_text(text), take<uint64_t>(in, path, "archive size")};
+    return h;
+}
+
+}  // namespace
+
+void write_file_atomically(const std::string& path, const std::string& bytes) {
+    const std::string tmp = path + ".tmp";
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0) fail(P2GAN_STATUS_IO_ERROR, "cannot write " + tmp + ": " + std::strerror(errno));
+    size_t written = 0;
+    while (written < bytes.size()) {
+        const auto n = ::write(fd, bytes.data() + written, bytes.size() - written);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            const std::string reason = std::strerror(errno);
+            ::close(fd);
+            ::unlink(tmp.c_str());
+            fail(P2GAN_STATUS_IO_ERROR, "cannot write " + tmp + ": " + reason);
+        }
+        written += static_cast<size_t>(n);
+    }
+    // fsync before rename: after a crash the new name never points at partial data.
+    if (::fsync(fd) != 0 || ::close(fd) != 0) {
+        ::unlink(tmp.c_str());
+        fail(P2GAN_STATUS_IO_ERROR, "cannot flush " + tmp + ": " + std::strerror(errno));
+    }
+    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+        ::unlink(tmp.c_str());
+        fail(P2GAN_STATUS_IO_ERROR, "cannot rename " + tmp + " to " + path + ": " + std::strerror(errno));
+    }
+}
+
+void save_checkpoint(Model& model, const std::string& path) {
+    torch::serialize::OutputArchive archive;
+    model.save_state(archive);
+    std::ostringstream archive_bytes;
+    archive.save_to(archive_bytes);
+    const std::string payload = archive_bytes.str();
+    const std::string text = params_to_text(model.params());
+
+    std::string bytes(kMagic, sizeof(kMagic));
+    put<uint32_t>(bytes, kFormatVersion);
+    put<uint32_t>(bytes, P2GAN_ABI_VERSION);
+    put<uint32_t>(bytes, static_cast<uint32_t>(text.size()));
+    bytes += text;
+    put<uint64_t>(bytes, payload.size());
+    bytes += payload;
+    write_file_atomically(path, bytes);
+}
+
+p2gan_model_params read_checkpoint_params(const std::string& path) {
+    auto in = open_for_reading(path);
+    return read_header(in, path).params;
+}
+
+void restore_checkpoint(Model& model, const std::string& path) {
+    auto in = open_for_reading(path);
+    const auto header = read_header(in, path);
+    const auto mismatches = architecture_mismatches(header.params, model.params());
+    if (!mismatches.empty()) {
+        std::string message = "checkpoint " + path + " was made for another architecture:";
+        for (const auto& m : mismatches) message += " " + m + ";";
+        fail(P2GAN_STATUS_CHECKPOINT_MISMATCH, message);
+    }
+    const auto start = in.tellg();
+    in.seekg(0, std::ios::end);
+    const auto available = static_cast<uint64_t>(in.tellg() - start);
+    in.seekg(start);
+    if (header.archive_size > available) {
+        fail(P2GAN_STATUS_IO_ERROR, "checkpoint " + path + " is truncated (archive of " +
+                                        std::to_string(header.archive_size) + " bytes expected, " +
+                                        std::to_string(available) + " present)");
+    }
+    std::string payload(header.archive_size, '\0');
+    if (!in.read(payload.data(), static_cast<std::streamsize>(header.archive_size))) {
+        fail(P2GAN_STATUS_IO_ERROR, "checkpoint " + path + " is truncated (archive of " +
+                                        std::to_string(header.archive_size) + " bytes expected)");
+    }
+    std::istringstream archive_stream(payload);
+    torch::serialize::InputArchive archive;
+    try {
+        archive.load_from(archive_stream, model.device());
+        model.load_state(archive);
+    } catch (const c10::Error& e) {
+        fail(P2GAN_STATUS_CHECKPOINT_MISMATCH,
+             "checkpoint " + path + " could not be restored: " + e.what_without_backtrace());
+    }
+}
+
+}  // namespace p2gan

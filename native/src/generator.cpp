@@ -1,0 +1,47 @@
+#include "generator.h"
+
+#include "config.h"
+
+namespace p2gan {
+
+GeneratorBlockImpl::GeneratorBlockImpl(int64_t in_channels, int64_t out_channels,
+                                       int64_t posterior_dim, int32_t mode) {
+    // No bias: the batch norm inside AdaIN removes any per-channel constant anyway.
+    deconv = register_module(
+        "deconv", torch::nn::ConvTranspose2d(torch::nn::ConvTranspose2dOptions(in_channels, out_channels, 4)
+                                                 .stride(2)
+                                                 .padding(1)
+                                                 .bias(false)));
+    adain = register_module("adain", AdaIN(out_channels, posterior_dim, mode));
+}
+
+torch::Tensor GeneratorBlockImpl::forward(const torch::Tensor& features, const torch::Tensor& codes) {
+    return torch::relu(adain(deconv(features), codes));
+}
+
+GeneratorImpl::GeneratorImpl(const p2gan_model_params& params) {
+    const int stages = stage_count(params);
+    top_channels_ = level_channels(params, stages);
+    fc = register_module("fc", torch::nn::Linear(params.noise_dim, top_channels_ * 4 * 4));
+    input_adain = register_module("input_adain",
+                                  AdaIN(top_channels_, params.posterior_dim, params.adain_mode));
+    blocks = register_module("blocks", torch::nn::ModuleList());
+    for (int level = stages; level > 0; --level) {
+        blocks->push_back(GeneratorBlock(level_channels(params, level), level_channels(params, level - 1),
+                                         params.posterior_dim, params.adain_mode));
+    }
+    out_conv = register_module(
+        "out_conv", torch::nn::Conv2d(torch::nn::Conv2dOptions(level_channels(params, 0), params.channels, 3)
+                                          .padding(1)));
+}
+
+torch::Tensor GeneratorImpl::forward(const torch::Tensor& noise, const torch::Tensor& codes) {
+    auto h = fc(noise).view({noise.size(0), top_channels_, 4, 4});
+    h = torch::relu(input_adain(h, codes));
+    for (const auto& block : *blocks) {
+        h = block->as<GeneratorBlockImpl>()->forward(h, codes);
+    }
+    return torch::tanh(out_conv(h));
+}
+
+}  // namespace p2gan

@@ -1,0 +1,38 @@
+// The generator promoted by the posterior: noise eps -> 4x4 map -> up-sampling blocks,
+// every normalisation an AdaIN driven by the posterior code z.
+#pragma once
+
+#include <torch/torch.h>
+
+#include "adain.h"
+#include "p2gan/p2gan.h"
+
+namespace p2gan {
+
+class GeneratorBlockImpl : public torch::nn::Module {
+public:
+    GeneratorBlockImpl(int64_t in_channels, int64_t out_channels, int64_t posterior_dim, int32_t mode);
+    torch::Tensor forward(const torch::Tensor& features, const torch::Tensor& codes);
+
+    torch::nn::ConvTranspose2d deconv{nullptr};
+    AdaIN adain{nullptr};
+};
+TORCH_MODULE(GeneratorBlock);
+
+class GeneratorImpl : public torch::nn::Module {
+public:
+    explicit GeneratorImpl(const p2gan_model_params& params);
+    // noise [B, n], codes [B, d] -> images [B, C, H, W] in (-1, 1).
+    torch::Tensor forward(const torch::Tensor& noise, const torch::Tensor& codes);
+
+    torch::nn::Linear fc{nullptr};
+    AdaIN input_adain{nullptr};
+    torch::nn::ModuleList blocks{nullptr};
+    torch::nn::Conv2d out_conv{nullptr};
+
+private:
+    int64_t top_channels_;
+};
+TORCH_MODULE(Generator);
+
+}  // namespace p2gan

@@ -1,0 +1,42 @@
+using P2Gan.Trainer;
+
+namespace P2Gan.Tests.Trainer;
+
+/// <summary>Help output needs no native library.</summary>
+[TestFixture]
+[NonParallelizable] // swaps Console.Out
+public sealed class TrainerHelpTests
+{
+    [Test]
+    public async Task HelpListsOptionsWithDefaults()
+    {
+        TextWriter original = Console.Out;
+        var output = new StringWriter();
+        Console.SetOut(output);
+        try
+        {
+            Assert.That(await TrainerApp.RunAsync(["train", "--help"]), Is.EqualTo(0));
+            Assert.That(await TrainerApp.RunAsync(["--help"]), Is.EqualTo(0));
+        }
+        finally
+        {
+            Console.SetOut(original);
+        }
+        Assert.That(output.ToString(), Does.Contain("--Preset").And.Contain("cpu-small").And.Contain("--SampleEvery").And.Contain("forward"));
+    }
+
+    [Test]
+    public async Task UnknownCommandIsAUsageError()
+    {
+        TextWriter original = Console.Error;
+        Console.SetError(new StringWriter());
+        try
+        {
+            Assert.That(await TrainerApp.RunAsync(["fly"]), Is.EqualTo(ExitCodes.Usage));
+        }
+        finally
+        {
+            Console.SetError(original);
+        }
+    }
+}

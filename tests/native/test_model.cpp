@@ -1,0 +1,187 @@
+// The networks' shapes and the train step's behaviour: what each half updates,
+// the schedule of G updates, EMA, and determinism under a seed.
+#include <gtest/gtest.h>
+
+#include <ATen/CPUGeneratorImpl.h>
+
+#include "errors.h"
+#include "model.h"
+#include "test_support.h"
+
+namespace p2gan {
+namespace {
+
+using testing::image_batch;
+using testing::tiny_params;
+
+std::vector<torch::Tensor> snapshot(torch::nn::Module& m) {
+    std::vector<torch::Tensor> out;
+    for (const auto& p : m.parameters()) out.push_back(p.detach().clone());
+    return out;
+}
+
+bool all_equal(const std::vector<torch::Tensor>& a, const std::vector<torch::Tensor>& b) {
+    for (size_t i = 0; i < a.size(); ++i) {
+        if (!torch::equal(a[i], b[i])) return false;
+    }
+    return true;
+}
+
+bool all_changed(const std::vector<torch::Tensor>& a, const std::vector<torch::Tensor>& b) {
+    for (size_t i = 0; i < a.size(); ++i) {
+        if (torch::equal(a[i], b[i])) return false;
+    }
+    return true;
+}
+
+class Resolutions : public ::testing::TestWithParam<std::tuple<int, int>> {};
+
+TEST_P(Resolutions, NetworksProduceTheDocumentedShapes) {
+    auto p = tiny_params();
+    std::tie(p.resolution, p.channels) = GetParam();
+    Model model(p);
+    const auto real = image_batch(p, 3);
+    const auto post = model.encode(real);
+    EXPECT_EQ(post.mu.sizes(), (std::vector<int64_t>{3, p.posterior_dim}));
+    EXPECT_TRUE((post.sigma > 0).all().item<bool>());
+    const auto fake = model.generate(torch::randn({3, p.noise_dim}), torch::randn({3, p.posterior_dim}), false);
+    EXPECT_EQ(fake.sizes(), (std::vector<int64_t>{3, p.channels, p.resolution, p.resolution}));
+    EXPECT_LE(fake.abs().max().item<float>(), 1.0f);
+    const auto m = model.train_step(real);
+    EXPECT_TRUE(std::isfinite(m.loss_d) && std::isfinite(m.loss_g));
+}
+
+INSTANTIATE_TEST_SUITE_P(Model, Resolutions,
+                         ::testing::Values(std::make_tuple(32, 1), std::make_tuple(32, 3), std::make_tuple(64, 3),
+                                           std::make_tuple(128, 1)));
+
+TEST(Model, DiscriminatorStepChangesOnlyD) {
+    Model model(tiny_params());
+    const auto real = image_batch(model.params(), 4);
+    const auto d0 = snapshot(*model.discriminator());
+    const auto g0 = snapshot(*model.generator());
+    model.discriminator_step(real);
+    EXPECT_TRUE(all_changed(d0, snapshot(*model.discriminator())));
+    EXPECT_TRUE(all_equal(g0, snapshot(*model.generator())));
+}
+
+TEST(Model, GeneratorStepChangesOnlyG) {
+    Model model(tiny_params());
+    const auto real = image_batch(model.params(), 4);
+    const auto d0 = snapshot(*model.discriminator());
+    const auto g0 = snapshot(*model.generator());
+    model.generator_step(real);
+    EXPECT_TRUE(all_equal(d0, snapshot(*model.discriminator())));
+    // Every G parameter receives a gradient, so every one moves.
+    EXPECT_TRUE(all_changed(g0, snapshot(*model.generator())));
+    // D is trainable again afterwards.
+    for (const auto& p : model.discriminator()->parameters()) EXPECT_TRUE(p.requires_grad());
+}
+
+TEST(Model, PretrainingAndNDisScheduleGeneratorUpdates) {
+    auto p = tiny_params();
+    p.pretrain_steps = 2;
+    p.n_dis = 2;
+    Model model(p);
+    const auto real = image_batch(p, 2);
+    std::vector<int> updated;
+    for (int i = 0; i < 7; ++i) updated.push_back(model.train_step(real).g_updated);
+    // steps 0,1 pre-train; then every second step from step 2 on: 3, 5.
+    EXPECT_EQ(updated, (std::vector<int>{0, 0, 0, 1, 0, 1, 0}));
+    EXPECT_EQ(model.step(), 7);
+}
+
+TEST(Model, SameSeedGivesBitIdenticalTraining) {
+    Model a(tiny_params(5)), b(tiny_params(5));
+    const auto real = image_batch(a.params(), 4);
+    for (int i = 0; i < 3; ++i) {
+        const auto ma = a.train_step(real), mb = b.train_step(real);
+        EXPECT_EQ(ma.loss_d, mb.loss_d);
+        EXPECT_EQ(ma.loss_g, mb.loss_g);
+    }
+    const auto ta = a.named_tensors(), tb = b.named_tensors();
+    ASSERT_EQ(ta.size(), tb.size());
+    for (size_t i = 0; i < ta.size(); ++i) EXPECT_TRUE(torch::equal(ta[i].second, tb[i].second)) << ta[i].first;
+    EXPECT_TRUE(torch::equal(a.sample(4, 9, {}, false), b.sample(4, 9, {}, false)));
+}
+
+TEST(Model, DifferentSeedsGiveDifferentWeights) {
+    Model a(tiny_params(5)), b(tiny_params(6));
+    EXPECT_FALSE(torch::equal(a.named_tensors()[0].second, b.named_tensors()[0].second));
+}
+
+TEST(Model, SampledDistanceEstimatorTrains) {
+    auto p = tiny_params();
+    p.distance_estimator = P2GAN_DISTANCE_SAMPLED;
+    Model model(p);
+    const auto m = model.train_step(image_batch(p, 4));
+    EXPECT_TRUE(std::isfinite(m.loss_d) && std::isfinite(m.loss_g));
+}
+
+TEST(Model, AffineAdainModeTrains) {
+    auto p = tiny_params();
+    p.adain_mode = P2GAN_ADAIN_AFFINE;
+    Model model(p);
+    const auto m = model.train_step(image_batch(p, 4));
+    EXPECT_TRUE(std::isfinite(m.loss_d) && std::isfinite(m.loss_g));
+}
+
+TEST(Model, EmaFollowsTheExponentialMovingAverage) {
+    auto p = tiny_params();
+    p.ema_decay = 0.9f;
+    Model model(p);
+    const auto g0 = snapshot(*model.generator());
+    model.generator_step(image_batch(p, 4));
+    const auto g1 = snapshot(*model.generator());
+    auto tensors = model.named_tensors();
+    std::vector<torch::Tensor> ema;
+    for (const auto& [name, t] : tensors) {
+        if (name.rfind("G_ema.", 0) == 0 && name.find("running") == std::string::npos &&
+            name.find("num_batches") == std::string::npos) {
+            ema.push_back(t);
+        }
+    }
+    ASSERT_EQ(ema.size(), g1.size());
+    for (size_t i = 0; i < g1.size(); ++i) {
+        EXPECT_TRUE(torch::allclose(ema[i], 0.9 * g0[i] + 0.1 * g1[i], 1e-5, 1e-7));
+    }
+    EXPECT_THROW(Model(tiny_params()).sample(1, 0, {}, /*use_ema=*/true), Error);
+}
+
+TEST(Model, SamplingLeavesTrainingRandomnessUntouched) {
+    Model a(tiny_params()), b(tiny_params());
+    const auto real = image_batch(a.params(), 4);
+    a.sample(4, 123, real, false);
+    EXPECT_EQ(a.train_step(real).loss_d, b.train_step(real).loss_d);
+}
+
+TEST(Model, InterpolationEndsAreTheGeneratedEndpoints) {
+    Model model(tiny_params());
+    const auto& p = model.params();
+    const auto na = torch::randn({p.noise_dim}), nb = torch::randn({p.noise_dim});
+    const auto za = torch::randn({p.posterior_dim}), zb = torch::randn({p.posterior_dim});
+    const auto path = model.interpolate(na, nb, za, zb, 5, false);
+    ASSERT_EQ(path.size(0), 5);
+    EXPECT_TRUE(torch::allclose(path[0], model.generate(na.unsqueeze(0), za.unsqueeze(0), false)[0]));
+    EXPECT_TRUE(torch::allclose(path[4], model.generate(nb.unsqueeze(0), zb.unsqueeze(0), false)[0]));
+}
+
+TEST(Model, NonFiniteLossSkipsTheUpdate) {
+    Model model(tiny_params());
+    {
+        torch::NoGradGuard no_grad;
+        model.discriminator()->mu_head->weight_orig.fill_(std::numeric_limits<float>::infinity());
+    }
+    const auto g0 = snapshot(*model.generator());
+    try {
+        model.train_step(image_batch(model.params(), 2));
+        FAIL() << "expected a non-finite loss error";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.status(), P2GAN_STATUS_NON_FINITE_LOSS);
+    }
+    EXPECT_EQ(model.step(), 0);
+    EXPECT_TRUE(all_equal(g0, snapshot(*model.generator())));
+}
+
+}  // namespace
+}  // namespace p2gan
