@@ -51,6 +51,9 @@ internal static unsafe partial class NativeMethods
     internal static partial int p2gan_model_set_learning_rates(SafeModelHandle model, float lrD, float lrG);
 
     [LibraryImport(NativeAbi.LibraryName)]
+    internal static partial int p2gan_model_set_ema_decay(SafeModelHandle model, float decay);
+
+    [LibraryImport(NativeAbi.LibraryName)]
     internal static partial int p2gan_model_train_step(
         SafeModelHandle model, float* real, nuint realCount, long* shape, nuint rank,
         NativeStepMetrics* metrics);
@@ -87,13 +90,17 @@ internal static unsafe partial class NativeMethods
     // ---- persistence ------------------------------------------------------------
 
     [LibraryImport(NativeAbi.LibraryName, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial int p2gan_model_save(SafeModelHandle model, string path);
+    internal static partial int p2gan_model_save(SafeModelHandle model, string path, string? hostState);
 
     [LibraryImport(NativeAbi.LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int p2gan_model_restore(SafeModelHandle model, string path);
 
     [LibraryImport(NativeAbi.LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int p2gan_model_load(string path, string? device, out SafeModelHandle model);
+
+    /// <summary>Size-query idiom: call with out = null for the length, then with a buffer.</summary>
+    [LibraryImport(NativeAbi.LibraryName, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int p2gan_checkpoint_read_host_state(string path, byte* output, nuint capacity, out nuint length);
 
     [LibraryImport(NativeAbi.LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int p2gan_checkpoint_read_params(string path, out NativeModelParams parameters);

@@ -84,11 +84,26 @@ public sealed unsafe class P2GanModel : IDisposable
         NativeStatus.ThrowIfFailed(NativeMethods.p2gan_model_restore(_handle, checkpointPath));
     }
 
-    /// <summary>Writes a checkpoint atomically.</summary>
-    public void Save(string checkpointPath)
+    /// <summary>Writes a checkpoint atomically. <paramref name="hostState"/> (e.g. JSON of the
+    /// caller's data position and schedules) is stored with it; see <see cref="ReadCheckpointHostState"/>.</summary>
+    public void Save(string checkpointPath, string? hostState = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(checkpointPath);
-        NativeStatus.ThrowIfFailed(NativeMethods.p2gan_model_save(_handle, checkpointPath));
+        NativeStatus.ThrowIfFailed(NativeMethods.p2gan_model_save(_handle, checkpointPath, hostState));
+    }
+
+    /// <summary>The host state stored by <see cref="Save"/> ("" when none).</summary>
+    public static string ReadCheckpointHostState(string checkpointPath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(checkpointPath);
+        NativeStatus.ThrowIfFailed(NativeMethods.p2gan_checkpoint_read_host_state(checkpointPath, null, 0, out nuint length));
+        var bytes = new byte[checked((int)length + 1)];
+        fixed (byte* output = bytes)
+        {
+            NativeStatus.ThrowIfFailed(
+                NativeMethods.p2gan_checkpoint_read_host_state(checkpointPath, output, (nuint)bytes.Length, out length));
+        }
+        return System.Text.Encoding.UTF8.GetString(bytes, 0, (int)length);
     }
 
     /// <summary>Writes every weight and buffer to a safetensors file with PyTorch-style names.</summary>
@@ -102,6 +117,12 @@ public sealed unsafe class P2GanModel : IDisposable
     public void SetLearningRates(float learningRateD, float learningRateG)
     {
         NativeStatus.ThrowIfFailed(NativeMethods.p2gan_model_set_learning_rates(_handle, learningRateD, learningRateG));
+    }
+
+    /// <summary>Changes the EMA decay from the next G update on (EMA warm-up); needs a model with EMA.</summary>
+    public void SetEmaDecay(float decay)
+    {
+        NativeStatus.ThrowIfFailed(NativeMethods.p2gan_model_set_ema_decay(_handle, decay));
     }
 
     /// <summary>One training iteration on a batch of real images [B, C, H, W].</summary>

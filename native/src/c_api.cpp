@@ -133,6 +133,10 @@ p2gan_status p2gan_model_set_learning_rates(p2gan_model* model, float lr_d, floa
     return guarded(__func__, [&] { model_of(model).set_learning_rates(lr_d, lr_g); });
 }
 
+p2gan_status p2gan_model_set_ema_decay(p2gan_model* model, float decay) {
+    return guarded(__func__, [&] { model_of(model).set_ema_decay(decay); });
+}
+
 p2gan_status p2gan_model_train_step(p2gan_model* model, const float* real, size_t real_count,
                                     const int64_t* shape, size_t rank, p2gan_step_metrics* out_metrics) {
     return guarded(__func__, [&] {
@@ -234,10 +238,10 @@ p2gan_status p2gan_model_forward(p2gan_model* model, const float* real, size_t r
     });
 }
 
-p2gan_status p2gan_model_save(p2gan_model* model, const char* path) {
+p2gan_status p2gan_model_save(p2gan_model* model, const char* path, const char* host_state) {
     return guarded(__func__, [&] {
         auto& m = model_of(model);
-        p2gan::save_checkpoint(m, path_of(path));
+        p2gan::save_checkpoint(m, path_of(path), host_state == nullptr ? std::string() : std::string(host_state));
     });
 }
 
@@ -263,6 +267,20 @@ p2gan_status p2gan_model_load(const char* path, const char* device, p2gan_model*
         auto created = std::make_unique<p2gan_model>(params);
         p2gan::restore_checkpoint(created->model, file);
         *out_model = created.release();
+    });
+}
+
+p2gan_status p2gan_checkpoint_read_host_state(const char* path, char* out, size_t capacity, size_t* out_length) {
+    return guarded(__func__, [&] {
+        p2gan::require_non_null(out_length, "out_length");
+        const auto state = p2gan::read_checkpoint_host_state(path_of(path));
+        *out_length = state.size();
+        if (out == nullptr) return;
+        if (capacity <= state.size()) {
+            p2gan::fail_invalid("out has room for " + std::to_string(capacity) + " bytes, the host state needs " +
+                                std::to_string(state.size() + 1) + " (with its NUL)");
+        }
+        std::memcpy(out, state.c_str(), state.size() + 1);
     });
 }
 

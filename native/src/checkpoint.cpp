@@ -1,11 +1,14 @@
 #include "checkpoint.h"
 
+#ifndef _WIN32
 #include <fcntl.h>
 #include <unistd.h>
+#endif
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -17,8 +20,9 @@ namespace {
 
 constexpr char kMagic[8] = {'P', '2', 'G', 'A', 'N', 'C', 'K', 'P'};
 constexpr uint32_t kFormatVersion = 1;
-// A header this large is not ours; refuse before allocating.
+// Sections this large are not ours; refuse before allocating.
 constexpr uint32_t kMaxParamsText = 1 << 20;
+constexpr uint32_t kMaxHostState = 16 << 20;
 
 template <typename T>
 void put(std::string& out, T value) {
@@ -38,8 +42,19 @@ T take(std::istream& in, const std::string& path, const char* what) {
 
 struct Header {
     p2gan_model_params params;
+    std::string host_state;
     uint64_t archive_size;
 };
+
+std::string read_section(std::istream& in, const std::string& path, uint32_t limit, const char* what) {
+    const auto size = take<uint32_t>(in, path, what);
+    if (size > limit) fail(P2GAN_STATUS_CHECKPOINT_MISMATCH, "checkpoint " + path + " has a corrupt " + what);
+    std::string text(size, '\0');
+    if (!in.read(text.data(), size)) {
+        fail(P2GAN_STATUS_IO_ERROR, "checkpoint " + path + " is truncated (while reading the " + what + ")");
+    }
+    return text;
+}
 
 std::ifstream open_for_reading(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -64,18 +79,30 @@ Header read_header(std::istream& in, const std::string& path) {
                                                    std::to_string(abi) + ", this library is ABI version " +
                                                    std::to_string(P2GAN_ABI_VERSION));
     }
-    const auto text_size = take<uint32_t>(in, path, "header size");
-    if (text_size > kMaxParamsText) fail(P2GAN_STATUS_CHECKPOINT_MISMATCH, "checkpoint " + path + " has a corrupt header");
-    std::string text(text_size, '\0');
-    if (!in.read(text.data(), text_size)) {
-        fail(P2GAN_STATUS_IO_ERROR, "checkpoint " + path + " is truncated (while reading the configuration)");
-    }
-    Header h{params_from_text(text), take<uint64_t>(in, path, "archive size")};
-    return h;
+    const auto params = params_from_text(read_section(in, path, kMaxParamsText, "configuration"));
+    auto host_state = read_section(in, path, kMaxHostState, "host state");
+    return {params, std::move(host_state), take<uint64_t>(in, path, "archive size")};
 }
 
 }  // namespace
 
+#ifdef _WIN32
+void write_file_atomically(const std::string& path, const std::string& bytes) {
+    const std::string tmp = path + ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+        out.flush();
+        if (!out) fail(P2GAN_STATUS_IO_ERROR, "cannot write " + tmp);
+    }
+    std::error_code error;
+    std::filesystem::rename(tmp, path, error);  // MoveFileEx with MOVEFILE_REPLACE_EXISTING
+    if (error) {
+        std::filesystem::remove(tmp, error);
+        fail(P2GAN_STATUS_IO_ERROR, "cannot rename " + tmp + " to " + path);
+    }
+}
+#else
 void write_file_atomically(const std::string& path, const std::string& bytes) {
     const std::string tmp = path + ".tmp";
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -101,9 +128,20 @@ void write_file_atomically(const std::string& path, const std::string& bytes) {
         ::unlink(tmp.c_str());
         fail(P2GAN_STATUS_IO_ERROR, "cannot rename " + tmp + " to " + path + ": " + std::strerror(errno));
     }
+    // And the directory entry itself, so the rename survives a power loss.
+    const auto dir = std::filesystem::path(path).parent_path();
+    const int dir_fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY);
+    if (dir_fd >= 0) {
+        ::fsync(dir_fd);
+        ::close(dir_fd);
+    }
 }
+#endif
 
-void save_checkpoint(Model& model, const std::string& path) {
+void save_checkpoint(Model& model, const std::string& path, const std::string& host_state) {
+    if (host_state.size() > kMaxHostState) {
+        fail_invalid("host_state is " + std::to_string(host_state.size()) + " bytes, the limit is 16 MiB");
+    }
     torch::serialize::OutputArchive archive;
     model.save_state(archive);
     std::ostringstream archive_bytes;
@@ -116,6 +154,8 @@ void save_checkpoint(Model& model, const std::string& path) {
     put<uint32_t>(bytes, P2GAN_ABI_VERSION);
     put<uint32_t>(bytes, static_cast<uint32_t>(text.size()));
     bytes += text;
+    put<uint32_t>(bytes, static_cast<uint32_t>(host_state.size()));
+    bytes += host_state;
     put<uint64_t>(bytes, payload.size());
     bytes += payload;
     write_file_atomically(path, bytes);
@@ -124,6 +164,11 @@ void save_checkpoint(Model& model, const std::string& path) {
 p2gan_model_params read_checkpoint_params(const std::string& path) {
     auto in = open_for_reading(path);
     return read_header(in, path).params;
+}
+
+std::string read_checkpoint_host_state(const std::string& path) {
+    auto in = open_for_reading(path);
+    return read_header(in, path).host_state;
 }
 
 void restore_checkpoint(Model& model, const std::string& path) {

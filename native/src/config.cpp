@@ -85,7 +85,7 @@ void validate_params(const p2gan_model_params& p) {
     require(std::isfinite(p.ema_decay) && p.ema_decay >= 0.0f && p.ema_decay < 1.0f,
             "ema_decay must be 0 (off) or in (0, 1)");
     require(p.intra_op_threads >= 0 && p.intra_op_threads <= 1024,
-            "intra_op_threads must be in [0, 1024] (0 = LibTorch default)");
+            "intra_op_threads must be in [0, 1024] (0 = one per hardware thread)");
     require(std::memchr(p.device, '\0', sizeof(p.device)) != nullptr,
             "device is not NUL-terminated within 32 bytes");
     std::string device(p.device);

@@ -8,6 +8,7 @@
 #include "errors.h"
 #include "init.h"
 #include "log.h"
+#include "threading.h"
 
 namespace p2gan {
 namespace {
@@ -73,7 +74,7 @@ Model::Model(const p2gan_model_params& params)
       device_(torch::Device(std::string(params.device))),
       priors_(make_priors(params)),
       rng_(at::make_generator<at::CPUGeneratorImpl>(params.seed)) {
-    if (params.intra_op_threads > 0) torch::set_num_threads(params.intra_op_threads);
+    const auto threads = configure_threads(params.intra_op_threads);
 
     d_ = Discriminator(params_);
     g_ = Generator(params_);
@@ -94,7 +95,8 @@ Model::Model(const p2gan_model_params& params)
     opt_d_ = std::make_unique<torch::optim::Adam>(d_->parameters(), adam_options(params_.lr_d, params_));
     opt_g_ = std::make_unique<torch::optim::Adam>(g_->parameters(), adam_options(params_.lr_g, params_));
     log_message(P2GAN_LOG_INFO, "model created on " + device_.str() + " with " +
-                                    std::to_string(torch::get_num_threads()) + " intra-op threads");
+                                    std::to_string(threads.intra_op_threads) + " intra-op threads; BLAS: " +
+                                    threads.blas);
 }
 
 void Model::set_learning_rates(double lr_d, double lr_g) {
@@ -105,6 +107,14 @@ void Model::set_learning_rates(double lr_d, double lr_g) {
     set_lr(*opt_g_, lr_g);
     params_.lr_d = static_cast<float>(lr_d);
     params_.lr_g = static_cast<float>(lr_g);
+}
+
+void Model::set_ema_decay(double decay) {
+    if (!has_ema()) fail_invalid("the model has no EMA (create it with ema_decay > 0)");
+    if (!(std::isfinite(decay) && decay > 0.0 && decay < 1.0)) {
+        fail_invalid("EMA decay must be in (0, 1), got " + std::to_string(decay));
+    }
+    params_.ema_decay = static_cast<float>(decay);
 }
 
 torch::Tensor Model::randn(at::IntArrayRef shape) {

@@ -44,6 +44,7 @@ public:
     const torch::Device& device() const { return device_; }
     bool has_ema() const { return !g_ema_.is_empty(); }
     void set_learning_rates(double lr_d, double lr_g);
+    void set_ema_decay(double decay);
 
     // One iteration: a D update, then a G update when it is due. real is [B,C,H,W].
     p2gan_step_metrics train_step(const torch::Tensor& real);

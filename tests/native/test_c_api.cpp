@@ -165,6 +165,7 @@ TEST_F(Api, NullModelIsRefusedEverywhere) {
     expect_error(p2gan_model_get_params(nullptr, &params), P2GAN_STATUS_INVALID_ARGUMENT, "model");
     expect_error(p2gan_model_get_step(nullptr, &step), P2GAN_STATUS_INVALID_ARGUMENT, "model");
     expect_error(p2gan_model_set_learning_rates(nullptr, 1e-4f, 1e-4f), P2GAN_STATUS_INVALID_ARGUMENT, "model");
+    expect_error(p2gan_model_set_ema_decay(nullptr, 0.9f), P2GAN_STATUS_INVALID_ARGUMENT, "model");
     expect_error(p2gan_model_train_step(nullptr, images_.data(), images_.size(), s, 4, &metrics),
                  P2GAN_STATUS_INVALID_ARGUMENT, "model");
     expect_error(p2gan_model_generate(nullptr, 2, noise_.data(), 16, codes_.data(), 16, 0, out_.data(), out_.size()),
@@ -179,7 +180,7 @@ TEST_F(Api, NullModelIsRefusedEverywhere) {
     expect_error(p2gan_model_forward(nullptr, images_.data(), images_.size(), s, 4, noise_.data(), 16, codes_.data(),
                                      16, mu, sigma, mu, out_.data(), mu, sigma, 16, out_.size(), &losses),
                  P2GAN_STATUS_INVALID_ARGUMENT, "model");
-    expect_error(p2gan_model_save(nullptr, path("x.ckpt").c_str()), P2GAN_STATUS_INVALID_ARGUMENT, "model");
+    expect_error(p2gan_model_save(nullptr, path("x.ckpt").c_str(), nullptr), P2GAN_STATUS_INVALID_ARGUMENT, "model");
     expect_error(p2gan_model_restore(nullptr, path("x.ckpt").c_str()), P2GAN_STATUS_INVALID_ARGUMENT, "model");
     expect_error(p2gan_model_export_safetensors(nullptr, path("x.st").c_str()), P2GAN_STATUS_INVALID_ARGUMENT,
                  "model");
@@ -207,14 +208,19 @@ TEST_F(Api, NullOutputsAndPathsAreRefused) {
     expect_error(p2gan_model_forward(model_, images_.data(), images_.size(), s, 4, noise_.data(), 16, codes_.data(),
                                      16, mu, sigma, nullptr, out_.data(), mu, sigma, 16, out_.size(), &losses),
                  P2GAN_STATUS_INVALID_ARGUMENT, "out_codes");
-    expect_error(p2gan_model_save(model_, nullptr), P2GAN_STATUS_INVALID_ARGUMENT, "path");
-    expect_error(p2gan_model_save(model_, ""), P2GAN_STATUS_INVALID_ARGUMENT, "path");
+    expect_error(p2gan_model_save(model_, nullptr, nullptr), P2GAN_STATUS_INVALID_ARGUMENT, "path");
+    expect_error(p2gan_model_save(model_, "", nullptr), P2GAN_STATUS_INVALID_ARGUMENT, "path");
     expect_error(p2gan_model_restore(model_, nullptr), P2GAN_STATUS_INVALID_ARGUMENT, "path");
     expect_error(p2gan_model_export_safetensors(model_, nullptr), P2GAN_STATUS_INVALID_ARGUMENT, "path");
     p2gan_model* loaded = nullptr;
     expect_error(p2gan_model_load(nullptr, nullptr, &loaded), P2GAN_STATUS_INVALID_ARGUMENT, "path");
     expect_error(p2gan_model_load(path("x").c_str(), nullptr, nullptr), P2GAN_STATUS_INVALID_ARGUMENT, "out_model");
     p2gan_model_params params;
+    size_t length = 0;
+    expect_error(p2gan_checkpoint_read_host_state(nullptr, nullptr, 0, &length), P2GAN_STATUS_INVALID_ARGUMENT,
+                 "path");
+    expect_error(p2gan_checkpoint_read_host_state(path("x").c_str(), nullptr, 0, nullptr),
+                 P2GAN_STATUS_INVALID_ARGUMENT, "out_length");
     expect_error(p2gan_checkpoint_read_params(nullptr, &params), P2GAN_STATUS_INVALID_ARGUMENT, "path");
     expect_error(p2gan_checkpoint_read_params(path("x").c_str(), nullptr), P2GAN_STATUS_INVALID_ARGUMENT,
                  "out_params");
@@ -277,6 +283,7 @@ TEST_F(Api, BadGenerationInputsAreRefused) {
                                          out_.data(), out_.size()),
                  P2GAN_STATUS_INVALID_ARGUMENT, "noise_b");
     expect_error(p2gan_model_set_learning_rates(model_, -1.0f, 1e-4f), P2GAN_STATUS_INVALID_ARGUMENT, "learning");
+    expect_error(p2gan_model_set_ema_decay(model_, 0.9f), P2GAN_STATUS_INVALID_ARGUMENT, "no EMA");
     float mu[16], sigma[16];
     expect_error(p2gan_model_encode(model_, images_.data(), images_.size(), shape_, 4, mu, sigma, 15),
                  P2GAN_STATUS_INVALID_ARGUMENT, "out_mu");
@@ -296,11 +303,20 @@ TEST_F(Api, FullRoundTripThroughTheAbi) {
 
     std::vector<float> a(kBatch * kImage), b(kBatch * kImage);
     ASSERT_EQ(p2gan_model_sample(model_, kBatch, 42, nullptr, 0, nullptr, 0, 0, a.data(), a.size()), P2GAN_STATUS_OK);
-    ASSERT_EQ(p2gan_model_save(model_, path("m.ckpt").c_str()), P2GAN_STATUS_OK) << last_error();
+    ASSERT_EQ(p2gan_model_save(model_, path("m.ckpt").c_str(), "{\"epoch\": 3}"), P2GAN_STATUS_OK) << last_error();
     p2gan_model* loaded = nullptr;
     ASSERT_EQ(p2gan_model_load(path("m.ckpt").c_str(), nullptr, &loaded), P2GAN_STATUS_OK) << last_error();
     ASSERT_EQ(p2gan_model_sample(loaded, kBatch, 42, nullptr, 0, nullptr, 0, 0, b.data(), b.size()), P2GAN_STATUS_OK);
     EXPECT_EQ(a, b);
+    size_t length = 0;
+    ASSERT_EQ(p2gan_checkpoint_read_host_state(path("m.ckpt").c_str(), nullptr, 0, &length), P2GAN_STATUS_OK);
+    ASSERT_EQ(length, std::strlen("{\"epoch\": 3}"));
+    std::vector<char> state(length + 1);
+    expect_error(p2gan_checkpoint_read_host_state(path("m.ckpt").c_str(), state.data(), length, &length),
+                 P2GAN_STATUS_INVALID_ARGUMENT, "room for");
+    ASSERT_EQ(p2gan_checkpoint_read_host_state(path("m.ckpt").c_str(), state.data(), state.size(), &length),
+              P2GAN_STATUS_OK);
+    EXPECT_STREQ(state.data(), "{\"epoch\": 3}");
     int64_t step = 0;
     ASSERT_EQ(p2gan_model_get_step(loaded, &step), P2GAN_STATUS_OK);
     EXPECT_EQ(step, 2);
@@ -324,12 +340,27 @@ TEST_F(Api, FullRoundTripThroughTheAbi) {
     EXPECT_GT(fs::file_size(path("m.safetensors")), 1000u);
 }
 
+TEST(Library, EmaDecayCanBeScheduled) {
+    auto p = tiny();
+    p.ema_decay = 0.999f;
+    p2gan_model* model = nullptr;
+    ASSERT_EQ(p2gan_model_create(&p, &model), P2GAN_STATUS_OK);
+    EXPECT_EQ(p2gan_model_set_ema_decay(model, 0.5f), P2GAN_STATUS_OK);
+    p2gan_model_params read{};
+    ASSERT_EQ(p2gan_model_get_params(model, &read), P2GAN_STATUS_OK);
+    EXPECT_FLOAT_EQ(read.ema_decay, 0.5f);
+    EXPECT_EQ(p2gan_model_set_ema_decay(model, 0.0f), P2GAN_STATUS_INVALID_ARGUMENT);
+    EXPECT_EQ(p2gan_model_set_ema_decay(model, 1.0f), P2GAN_STATUS_INVALID_ARGUMENT);
+    EXPECT_EQ(p2gan_model_set_ema_decay(model, std::nanf("")), P2GAN_STATUS_INVALID_ARGUMENT);
+    p2gan_model_destroy(model);
+}
+
 TEST_F(Api, CheckpointErrorsCarryTheirStatus) {
     p2gan_model* loaded = nullptr;
     expect_error(p2gan_model_load(path("missing.ckpt").c_str(), nullptr, &loaded), P2GAN_STATUS_IO_ERROR,
                  "missing.ckpt");
     EXPECT_EQ(loaded, nullptr);
-    ASSERT_EQ(p2gan_model_save(model_, path("small.ckpt").c_str()), P2GAN_STATUS_OK);
+    ASSERT_EQ(p2gan_model_save(model_, path("small.ckpt").c_str(), nullptr), P2GAN_STATUS_OK);
     auto p = tiny();
     p.posterior_dim = 16;
     p2gan_model* other = nullptr;

@@ -82,6 +82,16 @@ TEST_F(CheckpointTest, OtherArchitectureIsRefusedNamingTheField) {
     EXPECT_NE(message.find("resolution (checkpoint 32, model 64)"), std::string::npos) << message;
 }
 
+TEST_F(CheckpointTest, HostStateRoundTripsAndDefaultsToEmpty) {
+    Model model(tiny_params());
+    const std::string state = "{\"epoch\": 2, \"position\": 17, \"note\": \"caf\u00e9\"}";
+    save_checkpoint(model, path("with.ckpt"), state);
+    save_checkpoint(model, path("without.ckpt"));
+    EXPECT_EQ(read_checkpoint_host_state(path("with.ckpt")), state);
+    EXPECT_EQ(read_checkpoint_host_state(path("without.ckpt")), "");
+    restore_checkpoint(model, path("with.ckpt"));  // the extra section does not disturb restoring
+}
+
 TEST_F(CheckpointTest, HeaderCarriesTheConfiguration) {
     auto p = tiny_params(17);
     p.lambda_z = 3.5f;

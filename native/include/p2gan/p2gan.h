@@ -89,7 +89,8 @@ typedef struct p2gan_model_params {
     int32_t n_dis;             /* D steps per G step (>= 1) */
     int32_t pretrain_steps;    /* first steps update D only */
     float ema_decay;           /* EMA of G: 0 = off, else in (0, 1) */
-    int32_t intra_op_threads;  /* 0 = leave LibTorch's default */
+    int32_t intra_op_threads;  /* 0 = one per hardware thread; process-wide (LibTorch's
+                                * pool), and OpenBLAS, if present, is set to 1 thread */
     uint64_t seed;             /* all randomness of the model derives from it */
     char device[32];           /* "cpu", "cuda", "cuda:1"; NUL-terminated */
 } p2gan_model_params;
@@ -146,6 +147,9 @@ P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_model_get_params(const p2gan_
 P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_model_get_step(const p2gan_model* model, int64_t* out_step);
 /* Changes the Adam learning rates from the next step on (schedules). */
 P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_model_set_learning_rates(p2gan_model* model, float lr_d, float lr_g);
+/* Changes the EMA decay from the next G update on (EMA warm-up); the model must have been
+ * created with ema_decay > 0, and decay must be in (0, 1). */
+P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_model_set_ema_decay(p2gan_model* model, float decay);
 
 /* One training iteration on a batch of real images, shape [B, C, H, W] (rank 4):
  * a D update, then a G update when step >= pretrain_steps and (step+1) % n_dis == 0.
@@ -195,14 +199,22 @@ P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_model_forward(
 
 /* ---- persistence -------------------------------------------------------------- */
 
-/* Writes one checkpoint file atomically (temporary file, fsync, rename). */
-P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_model_save(p2gan_model* model, const char* path);
+/* Writes one checkpoint file atomically (temporary file, fsync, rename). host_state may
+ * be NULL or a NUL-terminated UTF-8 string (at most 16 MiB) that the host wants kept
+ * with the weights, e.g. its data-order position and schedules as JSON; read it back
+ * with p2gan_checkpoint_read_host_state. */
+P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_model_save(p2gan_model* model, const char* path, const char* host_state);
 /* Restores a checkpoint into an existing model of the same architecture. A checkpoint
  * made for another architecture gives P2GAN_STATUS_CHECKPOINT_MISMATCH naming the field. */
 P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_model_restore(p2gan_model* model, const char* path);
 /* Creates a model from a checkpoint's own configuration. device may be NULL (use the
  * checkpoint's); free the result with p2gan_model_destroy. */
 P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_model_load(const char* path, const char* device, p2gan_model** out_model);
+/* The host_state stored by p2gan_model_save ("" when none). Size query: *out_length
+ * receives its length in bytes (without the NUL); out may be NULL to ask only that. When
+ * out is given, capacity must exceed the length; the string is copied NUL-terminated. */
+P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_checkpoint_read_host_state(
+    const char* path, char* out, size_t capacity, size_t* out_length);
 /* Reads only a checkpoint's configuration. */
 P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_checkpoint_read_params(const char* path, p2gan_model_params* out_params);
 /* Writes every weight and buffer of D, G (and G_ema when on) to a safetensors file with

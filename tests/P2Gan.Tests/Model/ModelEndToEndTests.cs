@@ -84,6 +84,18 @@ public sealed class ModelEndToEndTests
     }
 
     [Test]
+    public void HostStateTravelsWithTheCheckpoint()
+    {
+        using var temp = new TempDirectory();
+        using var model = P2GanModel.Create(TinyModel.Options());
+        const string state = "{\"epoch\":4,\"position\":12,\"name\":\"caf\u00e9 \u2713\"}";
+        model.Save(temp.File("with.ckpt"), state);
+        model.Save(temp.File("without.ckpt"));
+        Assert.That(P2GanModel.ReadCheckpointHostState(temp.File("with.ckpt")), Is.EqualTo(state));
+        Assert.That(P2GanModel.ReadCheckpointHostState(temp.File("without.ckpt")), Is.EqualTo(""));
+    }
+
+    [Test]
     public void RestoreIntoAFreshModelSamplesIdentically()
     {
         using var temp = new TempDirectory();
