@@ -221,6 +221,72 @@ P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_checkpoint_read_params(const 
  * PyTorch-style names (docs/architecture.md). */
 P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_model_export_safetensors(p2gan_model* model, const char* path);
 
+/* ---- evaluation: feature networks ------------------------------------------------
+ * A feature network maps images [B, C, H, W] in [-1, 1] (any C in {1, 3}, any H = W >= 8;
+ * the network resizes/converts as docs/evaluation.md states) to features [B, feature_dim]
+ * and logits [B, logit_dim]. Used by one thread at a time. */
+
+typedef struct p2gan_feature_net p2gan_feature_net;
+
+enum {
+    P2GAN_FEATURE_NET_INCEPTION_FID = 0,      /* pytorch-fid's Inception-v3: 2048-d pool, 1008 logits */
+    P2GAN_FEATURE_NET_FMNIST_CLASSIFIER = 1   /* the project's Fashion-MNIST CNN */
+};
+
+enum {
+    P2GAN_RESIZE_PYTORCH_FID = 0, /* bilinear, align_corners = false, no antialiasing (pytorch-fid) */
+    P2GAN_RESIZE_ANTIALIASED = 1  /* clean-fid style antialiased resize */
+};
+
+/* Loads the FID Inception-v3 from pytorch-fid's pt_inception-2015-12-05-6726825d.pth or a
+ * .safetensors file with the same tensor names. */
+P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_inception_load(const char* weights_path, const char* device,
+                                                                 p2gan_feature_net** out_net);
+/* A new, untrained Fashion-MNIST classifier (10 classes) initialised from seed. */
+P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_classifier_create(const char* device, uint64_t seed,
+                                                                    p2gan_feature_net** out_net);
+/* One optimisation step on images [B, 1, H, W] with labels [B] in 0..9; out_loss: the
+ * batch's cross-entropy before the step. */
+P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_classifier_train_step(
+    p2gan_feature_net* net, const float* images, size_t images_count, const int64_t* shape, size_t rank,
+    const int32_t* labels, size_t labels_count, float learning_rate, float* out_loss);
+P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_classifier_save(p2gan_feature_net* net, const char* path);
+P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_classifier_load(const char* path, const char* device,
+                                                                  p2gan_feature_net** out_net);
+/* Accepts NULL. */
+P2GAN_API void p2gan_feature_net_destroy(p2gan_feature_net* net);
+P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_feature_net_info(const p2gan_feature_net* net, int32_t* out_kind,
+                                                                   int32_t* out_feature_dim, int32_t* out_logit_dim);
+/* Features and logits in evaluation mode; either output may be NULL (then its count is
+ * ignored). resize_mode: P2GAN_RESIZE_* (only the Inception network resizes). */
+P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_feature_net_extract(
+    p2gan_feature_net* net, const float* images, size_t images_count, const int64_t* shape, size_t rank,
+    int32_t resize_mode, float* out_features, size_t features_count, float* out_logits, size_t logits_count);
+
+/* ---- evaluation: metrics (float64 inside) ----------------------------------------
+ * Feature matrices are row-major [count, dim] float32. */
+
+/* Mean [dim] and covariance [dim, dim] (unbiased, divides by count - 1; count >= 2). */
+P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_metric_statistics(
+    const float* features, int64_t count, int64_t dim, double* out_mean, double* out_covariance);
+/* Frechet distance between N(mean_a, cov_a) and N(mean_b, cov_b): |m_a - m_b|^2 +
+ * tr(C_a + C_b - 2 (C_a C_b)^(1/2)), the square root through a symmetric eigendecomposition. */
+P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_metric_frechet_distance(
+    const double* mean_a, const double* covariance_a, const double* mean_b, const double* covariance_b,
+    int64_t dim, double* out_distance);
+/* KID: unbiased MMD^2 with the kernel (x.y / dim + 1)^3 over `subsets` random subsets of
+ * subset_size rows of each set (drawn from seed); mean and standard deviation. */
+P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_metric_kid(
+    const float* features_a, int64_t count_a, const float* features_b, int64_t count_b, int64_t dim,
+    int64_t subsets, int64_t subset_size, uint64_t seed, double* out_mean, double* out_std);
+/* Inception score of logits [count, classes] over `splits` consecutive splits: mean, std. */
+P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_metric_inception_score(
+    const float* logits, int64_t count, int64_t classes, int64_t splits, double* out_mean, double* out_std);
+/* Improved precision and recall (k-NN manifolds, Kynkaanniemi et al. 2019). */
+P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_metric_precision_recall(
+    const float* real, int64_t count_real, const float* fake, int64_t count_fake, int64_t dim, int64_t k,
+    double* out_precision, double* out_recall);
+
 #ifdef __cplusplus
 }
 #endif
