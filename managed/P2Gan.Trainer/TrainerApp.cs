@@ -11,6 +11,9 @@ public static class TrainerApp
         new ForwardCommand(),
         new SampleCommand(),
         new ExportCommand(),
+        new InterpolateCommand(),
+        new EncodeCommand(),
+        new BenchDataCommand(),
     ];
 
     /// <summary>Runs one command; returns the process exit code. Never throws for user errors.</summary>
@@ -36,6 +39,11 @@ public static class TrainerApp
         try
         {
             return await command.RunAsync(rest, cancellationToken);
+        }
+        catch (UsageException e)
+        {
+            Console.Error.WriteLine($"p2gan {command.Name}: error: {ErrorText.OneLine(e)}");
+            return ExitCodes.Usage;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

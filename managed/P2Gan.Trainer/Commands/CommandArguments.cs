@@ -2,7 +2,7 @@ namespace P2Gan.Trainer.Commands;
 
 /// <summary>
 /// The "--name value" and "--flag" arguments of the small commands (forward, sample, export).
-/// Unknown names and missing values are errors that name the argument.
+/// Unknown names, missing and invalid values are usage errors (exit code 2) that name the argument.
 /// </summary>
 internal sealed class CommandArguments
 {
@@ -21,7 +21,7 @@ internal sealed class CommandArguments
             string arg = args[i];
             if (!arg.StartsWith("--", StringComparison.Ordinal))
             {
-                throw new ArgumentException($"unexpected argument '{arg}' (options start with --).");
+                throw new UsageException($"unexpected argument '{arg}' (options start with --).");
             }
             string name = arg[2..];
             string? inline = null;
@@ -35,14 +35,14 @@ internal sealed class CommandArguments
             {
                 if (inline is null)
                 {
-                    if (i + 1 >= args.Length) throw new ArgumentException($"option --{name} needs a value.");
+                    if (i + 1 >= args.Length) throw new UsageException($"option --{name} needs a value.");
                     inline = args[++i];
                 }
                 result._values[name] = inline;
             }
             else
             {
-                throw new ArgumentException($"unknown option --{name} for '{command}'.");
+                throw new UsageException($"unknown option --{name} for '{command}'.");
             }
         }
         return result;
@@ -51,11 +51,22 @@ internal sealed class CommandArguments
     public string Required(string name) =>
         _values.TryGetValue(name, out string? v) && !string.IsNullOrEmpty(v)
             ? v
-            : throw new ArgumentException($"'{_command}' needs --{name}.");
+            : throw new UsageException($"'{_command}' needs --{name}.");
 
     public string? Optional(string name) => _values.TryGetValue(name, out string? v) ? v : null;
 
-    public bool Flag(string name) => _values.TryGetValue(name, out string? v) && bool.Parse(v ?? "true");
+    public bool Flag(string name)
+    {
+        if (!_values.TryGetValue(name, out string? v)) return false;
+        return bool.TryParse(v ?? "true", out bool value) ? value : throw new UsageException($"invalid value '{v}' for --{name}: true or false.");
+    }
+
+    /// <summary>A positive number, or the default when absent.</summary>
+    public int Positive(string name, int defaultValue)
+    {
+        int value = Parse(name, defaultValue);
+        return value > 0 ? value : throw new UsageException($"invalid value {value} for --{name}: must be > 0.");
+    }
 
     public T Parse<T>(string name, T defaultValue) where T : IParsable<T>
     {
@@ -63,6 +74,6 @@ internal sealed class CommandArguments
         if (text is null) return defaultValue;
         return T.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out T? value)
             ? value
-            : throw new ArgumentException($"invalid value '{text}' for --{name}.");
+            : throw new UsageException($"invalid value '{text}' for --{name}.");
     }
 }

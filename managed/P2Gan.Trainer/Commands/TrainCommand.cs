@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using P2Gan.Datasets;
 using P2Gan.Trainer.Training;
 
 namespace P2Gan.Trainer.Commands;
@@ -13,14 +14,17 @@ internal sealed class TrainCommand : ICommand
     public const string EnvironmentPrefix = "P2GAN_";
 
     public string Name => "train";
-    public string Summary => "train a model on Fashion-MNIST; writes samples, metrics and a checkpoint";
+    public string Summary => "train a model (or --resume one); writes samples, metrics, a loss plot and checkpoints";
 
     public void PrintHelp(TextWriter output)
     {
         output.WriteLine("Usage: p2gan train [--config FILE.json] [--Key value ...]");
+        output.WriteLine("       p2gan train --resume RUN_DIR|FILE.ckpt [--Steps N] [--LogEvery N] ...");
         output.WriteLine();
         output.WriteLine($"Settings come from FILE.json, then {EnvironmentPrefix}<Key> environment variables, then the");
-        output.WriteLine("command line (later wins). Unset model settings come from the preset.");
+        output.WriteLine("command line (later wins). Unset model settings come from the preset. Keys are case-insensitive.");
+        output.WriteLine("On --resume the checkpoint's settings are used; only these may be given again:");
+        output.WriteLine($"  {string.Join(", ", ResumeOverrides.Allowed)}.");
         output.WriteLine();
         output.WriteLine("Options (default):");
         var defaults = new TrainOptions();
@@ -31,12 +35,17 @@ internal sealed class TrainCommand : ICommand
             {
                 null when p.Name == nameof(TrainOptions.RunDir) => "runs/<yyyyMMdd-HHmmss>",
                 null when p.Name == nameof(TrainOptions.Channels) => "the dataset's",
+                null when p.Name == nameof(TrainOptions.Resume) => "none: a new run",
                 null when typeof(TrainPreset).GetProperty(p.Name) is not null => "from the preset",
                 null => "native default (p2gan_model_default_params)",
-                _ => value.ToString()!,
+                Enum e => $"{e} (one of {string.Join(", ", Enum.GetNames(e.GetType()))})",
+                _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!,
             };
-            output.WriteLine($"  --{p.Name,-16} {shown}");
+            output.WriteLine($"  --{p.Name,-28} {shown}");
         }
+        output.WriteLine($"  --{"config",-28} none: a JSON file of these keys");
+        output.WriteLine();
+        output.WriteLine($"Datasets: {DatasetSpec.Syntax}");
         output.WriteLine();
         output.WriteLine("Presets:");
         foreach (TrainPreset preset in TrainPresets.All)
@@ -46,7 +55,8 @@ internal sealed class TrainCommand : ICommand
                 $"LearningRateD {preset.LearningRateD}, LearningRateG {preset.LearningRateG}");
         }
         output.WriteLine();
-        output.WriteLine("Exit codes: 0 done, 1 failed, 2 bad command line, 130 stopped by Ctrl-C (checkpoint written).");
+        output.WriteLine("Exit codes: 0 done (also when stopped by Ctrl-C/SIGTERM after writing the checkpoint), 1 failed, 2 bad option.");
+        output.WriteLine("See docs/training.md.");
     }
 
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
@@ -75,17 +85,55 @@ internal sealed class TrainCommand : ICommand
             o.TimestampFormat = "HH:mm:ss ";
         });
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
-        // Ctrl-C waits for the current step, the last grid and the checkpoint.
+        // Ctrl-C/SIGTERM wait for the current step, the last grid and the checkpoint.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMinutes(10));
 
         var options = new TrainOptions();
-        builder.Configuration.Bind(options);
-        var source = DatasetSource.Parse(options.Dataset);
-        ResolvedTrainConfig config = TrainConfigResolver.Resolve(options, source.Channels, DateTime.Now);
-        var dataset = source.Load(config.Resolution);
+        try
+        {
+            builder.Configuration.Bind(options);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new UsageException(ErrorText.OneLine(e), e);
+        }
+
+        ResumeTarget? resume = null;
+        ResolvedTrainConfig config;
+        try
+        {
+            if (!string.IsNullOrWhiteSpace(options.Resume))
+            {
+                resume = ResumeTarget.Find(options.Resume);
+                config = ResumeOverrides.Apply(resume.State.Config, builder.Configuration, options, resume.RunDir);
+            }
+            else
+            {
+                config = TrainConfigResolver.Resolve(options, DatasetFactory.NaturalChannels(options.Dataset), DateTime.Now);
+                if (new CheckpointStore(Path.Combine(config.RunDir, RunFolder.CheckpointsName)).Any())
+                {
+                    throw new ArgumentException(
+                        $"invalid RunDir '{config.RunDir}': it already holds checkpoints; continue it with --resume {config.RunDir} or choose another RunDir.");
+                }
+            }
+        }
+        catch (ArgumentException e) when (e is not UsageException)
+        {
+            throw new UsageException(e.Message, e);
+        }
 
         builder.Services.AddSingleton(config);
-        builder.Services.AddSingleton(dataset);
+        // Opened through the container so that its warnings (skipped images) reach the host's logger.
+        builder.Services.AddSingleton(services => new TrainingInputs(
+            DatasetFactory.Open(config.Dataset, new DatasetOptions
+            {
+                Resolution = config.Resolution,
+                Channels = config.Channels,
+                Strict = config.StrictDataset,
+                Logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("P2Gan.Datasets"),
+            }),
+            resume,
+            IsTerminal: !Console.IsOutputRedirected));
         builder.Services.AddSingleton<TrainingOutcome>();
         builder.Services.AddHostedService<TrainingWorker>();
 
@@ -93,6 +141,7 @@ internal sealed class TrainCommand : ICommand
         // RunAsync disposes the host (and its services): take what is needed afterwards now.
         var outcome = host.Services.GetRequiredService<TrainingOutcome>();
         var loggerFactory = host.Services.GetRequiredService<ILoggerFactory>();
+        TrainingInputs inputs = host.Services.GetRequiredService<TrainingInputs>(); // opens the dataset: fail before starting
         P2GanNativeLogging.UseLogger(loggerFactory.CreateLogger("P2Gan.Native"));
         try
         {
@@ -102,6 +151,7 @@ internal sealed class TrainCommand : ICommand
         {
             // The logger dies with the host; native messages go back to stderr.
             P2GanNativeLogging.UseLogger(null);
+            (inputs.Dataset as IDisposable)?.Dispose();
         }
         return outcome.ExitCode;
     }
@@ -115,7 +165,7 @@ internal sealed class TrainCommand : ICommand
         {
             if (string.Equals(args[i], "--config", StringComparison.OrdinalIgnoreCase))
             {
-                if (i + 1 >= args.Length) throw new ArgumentException("option --config needs a file name.");
+                if (i + 1 >= args.Length) throw new UsageException("option --config needs a file name.");
                 file = args[++i];
             }
             else if (args[i].StartsWith("--config=", StringComparison.OrdinalIgnoreCase))
@@ -127,7 +177,7 @@ internal sealed class TrainCommand : ICommand
                 rest.Add(args[i]);
             }
         }
-        if (file is not null && !File.Exists(file)) throw new FileNotFoundException($"config file '{file}' not found.");
+        if (file is not null && !File.Exists(file)) throw new UsageException($"invalid --config '{file}': file not found.");
         return (file, rest.ToArray());
     }
 
@@ -140,14 +190,21 @@ internal sealed class TrainCommand : ICommand
             string arg = switches[i];
             if (!arg.StartsWith("--", StringComparison.Ordinal))
             {
-                throw new ArgumentException($"unexpected argument '{arg}' (options are --Key value).");
+                throw new UsageException($"unexpected argument '{arg}' (options are --Key value).");
             }
             string key = arg[2..].Split('=', 2)[0];
             if (!known.Contains(key))
             {
-                throw new ArgumentException($"unknown option --{key} for 'train' (see p2gan train --help).");
+                throw new UsageException($"unknown option --{key} for 'train' (see p2gan train --help).");
             }
-            if (!arg.Contains('=')) i++; // skip the value
+            if (!arg.Contains('='))
+            {
+                if (i + 1 >= switches.Length || switches[i + 1].StartsWith("--", StringComparison.Ordinal))
+                {
+                    throw new UsageException($"option --{key} needs a value.");
+                }
+                i++; // skip the value
+            }
         }
     }
 }

@@ -2,30 +2,34 @@ using P2Gan.Datasets;
 
 namespace P2Gan.Trainer.Training;
 
-/// <summary>The --Dataset value "kind:location", e.g. "fashion-mnist:/usr/share/datasets/fashion-mnist".</summary>
+/// <summary>
+/// The --Dataset value "kind:location" (e.g. "fashion-mnist:/usr/share/datasets/fashion-mnist",
+/// "cifar10:DIR", "folder:DIR", "synthetic:512"); parsing and opening are the SDK's
+/// <see cref="DatasetSpec"/> and <see cref="DatasetFactory"/>, this only adapts them to the trainer.
+/// </summary>
 public sealed record DatasetSource(string Kind, string Location)
 {
     public const string FashionMnistKind = "fashion-mnist";
     public const string MnistKind = "mnist";
 
-    /// <summary>Channels of the images this source yields.</summary>
-    public int Channels => 1;
+    public DatasetSpec Spec => DatasetSpec.Parse($"{Kind}:{Location}");
 
+    /// <summary>Channels of the images as stored, the default model channels.</summary>
+    public int Channels => DatasetFactory.NaturalChannels(Spec);
+
+    /// <exception cref="ArgumentException">Malformed spec or unknown kind; the message lists the kinds.</exception>
     public static DatasetSource Parse(string text)
     {
-        int colon = text.IndexOf(':');
-        if (colon <= 0 || colon == text.Length - 1)
-        {
-            throw new ArgumentException($"invalid Dataset '{text}': expected 'fashion-mnist:<directory>'.");
-        }
-        string kind = text[..colon].Trim().ToLowerInvariant();
-        if (kind is not (FashionMnistKind or MnistKind))
-        {
-            throw new ArgumentException($"invalid Dataset '{text}': unknown kind '{kind}' (known: {FashionMnistKind}, {MnistKind}).");
-        }
-        return new DatasetSource(kind, text[(colon + 1)..]);
+        DatasetSpec spec = DatasetSpec.Parse(text);
+        return new DatasetSource(spec.KindName, spec.Location);
     }
 
-    /// <summary>Loads the training images (both kinds share the IDX layout and file names).</summary>
-    public FashionMnistDataset Load(int resolution) => FashionMnistDataset.Load(Location, resolution);
+    /// <summary>Opens the dataset converted for the model.</summary>
+    public IImageDataset Open(DatasetOptions options) => DatasetFactory.Open(Spec, options);
+
+    /// <summary>Loads (Fashion-)MNIST as the in-memory dataset the current training loop uses.</summary>
+    public FashionMnistDataset Load(int resolution) =>
+        Spec.Kind is DatasetKind.FashionMnist or DatasetKind.Mnist
+            ? FashionMnistDataset.Load(Location, resolution)
+            : throw new ArgumentException($"dataset '{Kind}:{Location}' is not (fashion-)mnist; open it with {nameof(Open)}.");
 }

@@ -2,35 +2,88 @@ using System.Text.Json;
 
 namespace P2Gan.Trainer.Training;
 
-/// <summary>Appends one JSON object per logged step to metrics.jsonl, flushed at once so a
-/// run that dies still leaves every line it logged.</summary>
+/// <summary>One logged step: the native metrics plus what the host scheduled and measured.</summary>
+internal sealed record LoggedStep(StepMetrics Metrics, float LearningRateD, float LearningRateG,
+    float? EmaDecay, double ImagesPerSecond, double ElapsedSeconds);
+
+/// <summary>
+/// Appends one JSON object per logged step to metrics.jsonl, flushed at once so a run that
+/// dies still leaves every line it logged. Keeps the losses for the loss plot.
+/// </summary>
 internal sealed class MetricsWriter : IDisposable
 {
     private readonly StreamWriter _writer;
+    private readonly List<LossPoint> _losses = [];
 
-    public MetricsWriter(string path)
+    /// <param name="resumeStep">When resuming: the checkpoint's step. Lines logged after it by the
+    /// interrupted process are dropped, since the resumed run logs those steps again.</param>
+    public MetricsWriter(string path, long? resumeStep = null)
     {
-        _writer = new StreamWriter(path, append: false) { AutoFlush = true };
+        if (resumeStep is { } step && File.Exists(path))
+        {
+            var kept = new List<string>();
+            foreach (string line in File.ReadLines(path))
+            {
+                if (TryParse(line) is not { } point) continue; // a line cut by a kill
+                if (point.Step > step) continue;
+                kept.Add(line);
+                _losses.Add(point);
+            }
+            string tmp = path + ".tmp";
+            File.WriteAllLines(tmp, kept);
+            File.Move(tmp, path, overwrite: true);
+        }
+        _writer = new StreamWriter(path, append: resumeStep is not null) { AutoFlush = true };
     }
 
-    public void Write(StepMetrics m, double imagesPerSecond, double elapsedSeconds)
+    /// <summary>(step, L_D, L_G) of every logged step, for <see cref="LossPlot"/>.</summary>
+    public IReadOnlyList<LossPoint> Losses => _losses;
+
+    public void Write(LoggedStep s)
     {
-        var line = new Dictionary<string, object>
+        StepMetrics m = s.Metrics;
+        var line = new Dictionary<string, object?>
         {
             ["step"] = m.Step,
             ["loss_d"] = m.LossD,
             ["loss_adv"] = m.LossAdv,
             ["loss_z"] = m.LossZ,
             ["loss_g"] = m.LossG,
+            ["g_updated"] = m.GUpdated,
             ["real_mu_mean"] = m.RealMuMean,
             ["real_sigma_mean"] = m.RealSigmaMean,
             ["fake_mu_mean"] = m.FakeMuMean,
             ["fake_sigma_mean"] = m.FakeSigmaMean,
-            ["images_per_second"] = Math.Round(imagesPerSecond, 3),
-            ["elapsed_seconds"] = Math.Round(elapsedSeconds, 3),
+            ["lr_d"] = s.LearningRateD,
+            ["lr_g"] = s.LearningRateG,
+            ["ema_decay"] = s.EmaDecay,
+            ["images_per_second"] = Math.Round(s.ImagesPerSecond, 3),
+            ["elapsed_seconds"] = Math.Round(s.ElapsedSeconds, 3),
         };
         _writer.WriteLine(JsonSerializer.Serialize(line, JsonDefaults.Options));
+        _losses.Add(new LossPoint(m.Step, m.LossD, m.LossG));
     }
 
     public void Dispose() => _writer.Dispose();
+
+    private static LossPoint? TryParse(string line)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(line);
+            JsonElement r = doc.RootElement;
+            return new LossPoint(r.GetProperty("step").GetInt64(), ReadFloat(r, "loss_d"), ReadFloat(r, "loss_g"));
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            return null;
+        }
+    }
+
+    // NaN and infinity are written as strings (JsonDefaults).
+    private static float ReadFloat(JsonElement r, string name)
+    {
+        JsonElement v = r.GetProperty(name);
+        return v.ValueKind == JsonValueKind.String ? float.Parse(v.GetString()!, System.Globalization.CultureInfo.InvariantCulture) : v.GetSingle();
+    }
 }

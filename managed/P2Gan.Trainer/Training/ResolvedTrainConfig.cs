@@ -1,8 +1,9 @@
 namespace P2Gan.Trainer.Training;
 
 /// <summary>
-/// Every training setting after presets and defaults were applied; written to config.json.
-/// Property names match <see cref="TrainOptions"/>, so the file can be fed back with --config.
+/// Every training setting after presets and defaults were applied; written to config.json and
+/// into each checkpoint's host state. Property names match <see cref="TrainOptions"/>, so the
+/// file can be fed back with --config.
 /// </summary>
 public sealed record ResolvedTrainConfig
 {
@@ -20,34 +21,41 @@ public sealed record ResolvedTrainConfig
     public required int PretrainSteps { get; init; }
     public required float LearningRateD { get; init; }
     public required float LearningRateG { get; init; }
+    public required LearningRateSchedule LearningRateSchedule { get; init; }
     public required float EmaDecay { get; init; }
+    public required bool EmaWarmup { get; init; }
     public required ulong Seed { get; init; }
     public required int Threads { get; init; }
     public required string Device { get; init; }
+    public required bool HorizontalFlip { get; init; }
+    public required int PrefetchBatches { get; init; }
+    public required int DecodeThreads { get; init; }
+    public required bool StrictDataset { get; init; }
     public required string RunDir { get; init; }
     public required int LogEvery { get; init; }
     public required int SampleEvery { get; init; }
+    public required int CheckpointEvery { get; init; }
+    public required int KeepCheckpoints { get; init; }
+    public required int EvalEvery { get; init; }
+    public required float NonFiniteLearningRateFactor { get; init; }
+    public required int MaxNonFiniteRetries { get; init; }
 
     /// <summary>The model configuration: native defaults overridden by these settings.</summary>
-    public ModelOptions ToModelOptions()
+    public ModelOptions ToModelOptions() => new()
     {
-        var options = new ModelOptions
-        {
-            Resolution = Resolution,
-            Channels = Channels,
-            BaseChannels = BaseChannels,
-            NoiseDim = NoiseDim,
-            PosteriorDim = PosteriorDim,
-            AdainMode = AdainMode,
-            NDis = NDis,
-            PretrainSteps = PretrainSteps,
-            LearningRateD = LearningRateD,
-            LearningRateG = LearningRateG,
-            EmaDecay = EmaDecay,
-            IntraOpThreads = Threads,
-            Seed = Seed,
-            Device = Device,
-        };
-        return options;
-    }
+        Resolution = Resolution,
+        Channels = Channels,
+        BaseChannels = BaseChannels,
+        NoiseDim = NoiseDim,
+        PosteriorDim = PosteriorDim,
+        AdainMode = AdainMode,
+        NDis = NDis,
+        PretrainSteps = PretrainSteps,
+        LearningRateD = LearningRateD,
+        LearningRateG = LearningRateG,
+        EmaDecay = EmaDecay,
+        IntraOpThreads = Threads,
+        Seed = Seed,
+        Device = Device,
+    };
 }

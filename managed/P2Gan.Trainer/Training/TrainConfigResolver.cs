@@ -3,8 +3,9 @@ namespace P2Gan.Trainer.Training;
 /// <summary>Applies the preset and the native defaults to <see cref="TrainOptions"/> and validates the result.</summary>
 public static class TrainConfigResolver
 {
-    /// <param name="datasetChannels">Channels of the dataset, the default for <see cref="TrainOptions.Channels"/>.</param>
+    /// <param name="datasetChannels">The dataset's natural channels, the default for <see cref="TrainOptions.Channels"/>.</param>
     /// <param name="now">Used for the default run folder name.</param>
+    /// <exception cref="ArgumentException">A value is out of range; the message names the option.</exception>
     public static ResolvedTrainConfig Resolve(TrainOptions o, int datasetChannels, DateTime now)
     {
         TrainPreset preset = TrainPresets.Get(o.Preset);
@@ -25,29 +26,49 @@ public static class TrainConfigResolver
             PretrainSteps = o.PretrainSteps ?? defaults.PretrainSteps,
             LearningRateD = o.LearningRateD ?? preset.LearningRateD,
             LearningRateG = o.LearningRateG ?? preset.LearningRateG,
+            LearningRateSchedule = o.LearningRateSchedule,
             EmaDecay = o.EmaDecay ?? defaults.EmaDecay,
+            EmaWarmup = o.EmaWarmup,
             Seed = o.Seed,
             Threads = o.Threads,
             Device = o.Device,
+            HorizontalFlip = o.HorizontalFlip,
+            PrefetchBatches = o.PrefetchBatches,
+            DecodeThreads = o.DecodeThreads,
+            StrictDataset = o.StrictDataset,
             RunDir = string.IsNullOrWhiteSpace(o.RunDir) ? Path.Combine("runs", now.ToString("yyyyMMdd-HHmmss")) : o.RunDir,
             LogEvery = o.LogEvery,
             SampleEvery = o.SampleEvery,
+            CheckpointEvery = o.CheckpointEvery,
+            KeepCheckpoints = o.KeepCheckpoints,
+            EvalEvery = o.EvalEvery,
+            NonFiniteLearningRateFactor = o.NonFiniteLearningRateFactor,
+            MaxNonFiniteRetries = o.MaxNonFiniteRetries,
         };
-        Validate(config, datasetChannels);
+        Validate(config);
         return config;
     }
 
-    // Checks the trainer's own settings; model settings are checked by the native core.
-    private static void Validate(ResolvedTrainConfig c, int datasetChannels)
+    /// <summary>Checks the trainer's own settings; model settings are checked by the native core.</summary>
+    public static void Validate(ResolvedTrainConfig c)
     {
         Require(c.Steps >= 0, nameof(c.Steps), c.Steps, "must be >= 0");
         Require(c.BatchSize > 0, nameof(c.BatchSize), c.BatchSize, "must be > 0");
+        Require(c.Channels is 1 or 3, nameof(c.Channels), c.Channels, "must be 1 or 3");
         Require(c.LogEvery > 0, nameof(c.LogEvery), c.LogEvery, "must be > 0");
         Require(c.SampleEvery > 0, nameof(c.SampleEvery), c.SampleEvery, "must be > 0");
+        Require(c.CheckpointEvery > 0, nameof(c.CheckpointEvery), c.CheckpointEvery, "must be > 0");
+        Require(c.KeepCheckpoints >= 0, nameof(c.KeepCheckpoints), c.KeepCheckpoints, "must be >= 0 (0 keeps all)");
+        Require(c.EvalEvery == 0, nameof(c.EvalEvery), c.EvalEvery, "is reserved: evaluation is not implemented yet, so it must be 0");
+        Require(c.NonFiniteLearningRateFactor is > 0f and < 1f, nameof(c.NonFiniteLearningRateFactor),
+            c.NonFiniteLearningRateFactor, "must be in (0, 1)");
+        Require(c.MaxNonFiniteRetries >= 0, nameof(c.MaxNonFiniteRetries), c.MaxNonFiniteRetries, "must be >= 0");
+        Require(c.EmaDecay == 0f || c.EmaDecay is > 0f and < 1f, nameof(c.EmaDecay), c.EmaDecay, "must be 0 (off) or in (0, 1)");
+        Require(c.PrefetchBatches >= 1, nameof(c.PrefetchBatches), c.PrefetchBatches, "must be >= 1");
+        Require(c.DecodeThreads >= 0, nameof(c.DecodeThreads), c.DecodeThreads, "must be >= 0 (0 = one per processor)");
         Require(c.Threads >= 0, nameof(c.Threads), c.Threads, "must be >= 0 (0 = LibTorch default)");
-        Require(c.Channels == datasetChannels, nameof(c.Channels), c.Channels,
-            $"must match the dataset, which has {datasetChannels} channel(s)");
         Require(Enum.IsDefined(c.AdainMode), nameof(c.AdainMode), c.AdainMode, "must be Statistics or Affine");
+        Require(Enum.IsDefined(c.LearningRateSchedule), nameof(c.LearningRateSchedule), c.LearningRateSchedule, "must be Constant or Linear");
     }
 
     private static void Require(bool ok, string name, object value, string rule)

@@ -4,10 +4,11 @@ namespace P2Gan.Trainer.Training;
 /// Options of 'p2gan train', bound from (later wins) an optional JSON file, P2GAN_*
 /// environment variables and the command line. Nullable fields fall back to the preset
 /// (see <see cref="TrainPresets"/>) or, for model fields no preset sets, to the native defaults.
+/// docs/training.md describes each one.
 /// </summary>
 public sealed class TrainOptions
 {
-    /// <summary>"fashion-mnist:&lt;directory&gt;".</summary>
+    /// <summary>"kind:location", e.g. "fashion-mnist:&lt;directory&gt;" or "synthetic:256".</summary>
     public string Dataset { get; set; } = "fashion-mnist:/usr/share/datasets/fashion-mnist";
     /// <summary>"cpu-small" or "paper".</summary>
     public string Preset { get; set; } = TrainPresets.CpuSmallName;
@@ -24,14 +25,36 @@ public sealed class TrainOptions
     public int? PretrainSteps { get; set; }
     public float? LearningRateD { get; set; }
     public float? LearningRateG { get; set; }
+    public LearningRateSchedule LearningRateSchedule { get; set; } = LearningRateSchedule.Constant;
     /// <summary>0 = no EMA generator.</summary>
     public float? EmaDecay { get; set; }
+    /// <summary>Ramp the EMA decay up as min(EmaDecay, (1+step)/(10+step)).</summary>
+    public bool EmaWarmup { get; set; } = true;
     public ulong Seed { get; set; } = 1;
     /// <summary>LibTorch intra-op threads; 0 leaves LibTorch's default.</summary>
     public int Threads { get; set; }
     public string Device { get; set; } = "cpu";
+    /// <summary>Mirror half of the training images left-right.</summary>
+    public bool HorizontalFlip { get; set; }
+    /// <summary>Batches the loader prepares ahead.</summary>
+    public int PrefetchBatches { get; set; } = 4;
+    /// <summary>Loader threads that decode one batch; 0 = one per processor.</summary>
+    public int DecodeThreads { get; set; } = 1;
+    /// <summary>Fail on the first undecodable image instead of replacing it.</summary>
+    public bool StrictDataset { get; set; }
     /// <summary>Defaults to runs/&lt;yyyyMMdd-HHmmss&gt;.</summary>
     public string? RunDir { get; set; }
     public int LogEvery { get; set; } = 50;
     public int SampleEvery { get; set; } = 500;
+    public int CheckpointEvery { get; set; } = 500;
+    /// <summary>step_*.ckpt files kept (the newest); 0 keeps all. final.ckpt is not counted.</summary>
+    public int KeepCheckpoints { get; set; } = 3;
+    /// <summary>Reserved for evaluation (not implemented yet); must be 0.</summary>
+    public int EvalEvery { get; set; }
+    /// <summary>Learning-rate multiplier applied at each roll-back after a non-finite loss.</summary>
+    public float NonFiniteLearningRateFactor { get; set; } = 0.5f;
+    /// <summary>Roll-backs allowed in a run before it stops with an error.</summary>
+    public int MaxNonFiniteRetries { get; set; } = 3;
+    /// <summary>A run folder (its newest complete checkpoint) or a .ckpt file to continue from.</summary>
+    public string? Resume { get; set; }
 }

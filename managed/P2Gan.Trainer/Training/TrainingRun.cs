@@ -2,113 +2,234 @@ using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using P2Gan.Datasets;
-using P2Gan.Imaging;
 using P2Gan.Native;
 
 namespace P2Gan.Trainer.Training;
 
-/// <summary>
-/// The training loop of 'p2gan train': steps over shuffled batches, logs and records
-/// metrics, writes sample grids, and always ends with a grid and checkpoints/final.ckpt,
-/// also when cancelled (the current step completes first).
-/// </summary>
-internal sealed class TrainingRun(ResolvedTrainConfig config, FashionMnistDataset dataset, ILogger logger)
+/// <summary>How a run ended.</summary>
+internal enum RunOutcome
 {
-    /// <summary>Grid of 8 x 8 samples.</summary>
-    public const int GridSide = 8;
+    /// <summary>All Steps ran; final.ckpt written.</summary>
+    Completed,
+    /// <summary>Stopped by Ctrl-C/SIGTERM after the current step; a step checkpoint written.</summary>
+    Interrupted,
+}
 
-    /// <summary>Consecutive non-finite losses after which the run gives up.</summary>
-    public const int MaxConsecutiveNonFinite = 10;
+/// <summary>A run that cannot go on (e.g. non-finite losses after every allowed roll-back).</summary>
+internal sealed class TrainingFailedException(string message) : Exception(message);
 
-    /// <summary>Fixed sampling seed, so grids of one run are comparable across steps.</summary>
-    private ulong SampleSeed => unchecked(config.Seed + 0x5A3EUL);
+/// <summary>
+/// The training loop of 'p2gan train' (docs/training.md): applies the schedules before each
+/// step, logs metrics, writes the fixed sample grids and the loss plot, writes and rotates
+/// checkpoints that carry everything needed to resume bit-identically, rolls back on
+/// non-finite losses, and on a stop request finishes the current step and checkpoints.
+/// </summary>
+internal sealed class TrainingRun(
+    ResolvedTrainConfig config, IImageDataset dataset, ResumeTarget? resume, ILogger logger, TrainingProgress progress)
+{
+    private readonly Stopwatch _clock = new();
+    private double _elapsedBefore; // training seconds of earlier processes of this run
+    private double _learningRateScale = 1.0;
+    private int _nonFiniteRetries;
+    private long _skippedBefore;
+    private long _lastSavedStep = -1;
 
-    /// <returns>True when all steps ran, false when cancelled.</returns>
-    public bool Run(CancellationToken cancellationToken)
+    private double Elapsed => _elapsedBefore + _clock.Elapsed.TotalSeconds;
+
+    public RunOutcome Run(CancellationToken stop)
     {
         var folder = new RunFolder(config.RunDir);
+        int leftovers = folder.Checkpoints.DeleteLeftoverTemporaries();
+        if (leftovers > 0) logger.LogWarning("Deleted {Count} unfinished checkpoint file(s) (*.tmp) of an interrupted write", leftovers);
+        if (resume is null && folder.Checkpoints.Any())
+        {
+            throw new ArgumentException(
+                $"RunDir {folder.Root} already holds checkpoints; continue it with --resume {folder.Root} or choose another RunDir.");
+        }
         File.WriteAllText(folder.ConfigPath, JsonSerializer.Serialize(config, JsonDefaults.Indented));
 
-        using P2GanModel model = P2GanModel.Create(config.ToModelOptions());
+        using P2GanModel model = resume is null ? P2GanModel.Create(config.ToModelOptions()) : P2GanModel.Load(resume.CheckpointPath);
+        LoaderPosition position = LoaderPosition.Start;
+        if (resume is not null)
+        {
+            TrainingState s = resume.State;
+            if (s.Step != model.Step) throw new InvalidDataException($"{resume.CheckpointPath}: host state step {s.Step} != model step {model.Step}.");
+            (position, _learningRateScale, _nonFiniteRetries, _skippedBefore, _elapsedBefore, _lastSavedStep) =
+                (s.Loader, s.LearningRateScale, s.NonFiniteRetries, s.SkippedImages, s.ElapsedSeconds, s.Step);
+            logger.LogInformation("Resuming {RunDir} from {Checkpoint} at step {Step} ({Position})",
+                folder.Root, resume.CheckpointPath, s.Step, position);
+            foreach (string old in folder.Checkpoints.SetAsideNewerThan(s.Step))
+            {
+                logger.LogWarning("Renamed {Path} to *.abandoned: it is later than the resumed step {Step}", old, s.Step);
+            }
+        }
         logger.LogInformation(
-            "Training {Steps} steps, batch {Batch}, {Count} images {Res}x{Res}x{C} from {Source}, device {Device}, native {Version}; run folder {RunDir}",
-            config.Steps, config.BatchSize, dataset.Count, config.Resolution, config.Resolution, config.Channels,
-            dataset.SourcePath, model.Options.Device, P2GanModel.NativeVersion, folder.Root);
+            "Training to step {Steps}, batch {Batch}, {Dataset} at {Res}x{Res}x{C}, device {Device}, native {Version}; run folder {RunDir}",
+            config.Steps, config.BatchSize, dataset.Description, config.Resolution, config.Resolution, config.Channels,
+            model.Options.Device, P2GanModel.NativeVersion, folder.Root);
 
-        using var metrics = new MetricsWriter(folder.MetricsPath);
-        var shuffler = new EpochShuffler(dataset.Count, config.BatchSize, config.Seed);
-        var batch = new float[config.BatchSize * dataset.ImageElementCount];
+        using var metrics = new MetricsWriter(folder.MetricsPath, resume?.State.Step);
+        var grid = new FixedSampleGrid(dataset, config.Seed);
+        bool useEma = model.Options.EmaDecay > 0;
         var shape = TensorShape.Nchw(config.BatchSize, dataset.Channels, dataset.Resolution, dataset.Resolution);
-        var total = Stopwatch.StartNew();
-        var sinceLog = Stopwatch.StartNew();
-        int imagesSinceLog = 0, nonFiniteInARow = 0;
-        bool cancelled = false;
-        StepMetrics? unlogged = null; // last step not yet in metrics.jsonl
-
-        // Console line and metrics.jsonl line for one step; images/s since the previous log.
-        void Log(StepMetrics m)
+        DataLoader loader = NewLoader(position);
+        try
         {
-            double seconds = sinceLog.Elapsed.TotalSeconds;
-            double imagesPerSecond = seconds > 0 ? imagesSinceLog / seconds : 0;
-            logger.LogInformation(
-                "step {Step,6}  L_D {LossD:F4}  L_adv {LossAdv:F4}  L_z {LossZ:F4}  L_G {LossG:F4}  mu(real) {RealMu:F3}  mu(fake) {FakeMu:F3}  {Ips:F1} img/s",
-                m.Step, m.LossD, m.LossAdv, m.LossZ, m.LossG, m.RealMuMean, m.FakeMuMean, imagesPerSecond);
-            metrics.Write(m, imagesPerSecond, total.Elapsed.TotalSeconds);
-            imagesSinceLog = 0;
-            unlogged = null;
-            sinceLog.Restart();
-        }
+            // A fresh run checkpoints its initial state at once: a crash or a non-finite loss
+            // before the first CheckpointEvery then still has a state to go back to.
+            if (resume is null) SaveCheckpoint(model, loader, folder.Checkpoints.StepPath(0), folder);
 
-        for (int i = 0; i < config.Steps; i++)
+            _clock.Start();
+            var sinceLog = Stopwatch.StartNew();
+            int imagesSinceLog = 0;
+            double imagesPerSecond = 0;
+            LoggedStep? unlogged = null;
+            bool interrupted = false;
+
+            while (model.Step < config.Steps)
+            {
+                if (stop.IsCancellationRequested) { interrupted = true; break; }
+                long step = model.Step;
+                (float lrD, float lrG) = ApplyLearningRates(model, step);
+                float? emaDecay = useEma ? ApplyEmaDecay(model, step) : null;
+
+                float[] batch;
+                try { batch = loader.NextBatch(stop); }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested) { interrupted = true; break; }
+
+                StepMetrics m;
+                try
+                {
+                    m = model.TrainStep(batch, shape);
+                }
+                catch (P2GanNonFiniteException e) when (e.IsLoss)
+                {
+                    loader = RollBack(model, loader, folder, step, e);
+                    continue;
+                }
+
+                imagesSinceLog += config.BatchSize;
+                double seconds = sinceLog.Elapsed.TotalSeconds;
+                if (seconds > 0) imagesPerSecond = imagesSinceLog / seconds;
+                // From the recent rate (since the last log line), so a slow start or a busy spell
+                // does not distort the estimate for the rest of the run.
+                double stepsPerSecond = imagesPerSecond / config.BatchSize;
+                TimeSpan? eta = stepsPerSecond > 0 ? TimeSpan.FromSeconds((config.Steps - m.Step) / stepsPerSecond) : null;
+                bool logStep = m.Step % config.LogEvery == 0 || m.Step == config.Steps;
+                progress.OnStep(new ProgressSnapshot(m, config.Steps, imagesPerSecond, eta), logStep);
+                unlogged = new LoggedStep(m, lrD, lrG, emaDecay, imagesPerSecond, Elapsed);
+                if (logStep)
+                {
+                    metrics.Write(unlogged);
+                    unlogged = null;
+                    imagesSinceLog = 0;
+                    sinceLog.Restart();
+                }
+                if (m.Step == config.Steps) break; // the end writes its own grid and checkpoint
+                if (m.Step % config.SampleEvery == 0) WriteGridAndPlot(model, grid, metrics, folder, useEma);
+                if (m.Step % config.CheckpointEvery == 0) SaveCheckpoint(model, loader, folder.Checkpoints.StepPath(m.Step), folder);
+            }
+            _clock.Stop();
+            if (unlogged is not null) metrics.Write(unlogged);
+
+            if (interrupted)
+            {
+                progress.Break();
+                logger.LogWarning("Stop requested: stopping at step {Step}", model.Step);
+            }
+            WriteGridAndPlot(model, grid, metrics, folder, useEma);
+            if (interrupted)
+            {
+                if (_lastSavedStep != model.Step) SaveCheckpoint(model, loader, folder.Checkpoints.StepPath(model.Step), folder);
+                logger.LogInformation("Resume with: p2gan train --resume {RunDir}", folder.Root);
+                return RunOutcome.Interrupted;
+            }
+            SaveCheckpoint(model, loader, folder.Checkpoints.FinalPath, folder);
+            logger.LogInformation("Finished at step {Step} in {Seconds:F1} s of training", model.Step, Elapsed);
+            return RunOutcome.Completed;
+        }
+        finally
         {
-            if (cancellationToken.IsCancellationRequested)
-            {
-                cancelled = true;
-                logger.LogWarning("Stop requested: finishing at step {Step}", model.Step);
-                if (unlogged is not null) Log(unlogged);
-                break;
-            }
-            dataset.CopyBatch(shuffler.Next(), batch);
-            StepMetrics m;
-            try
-            {
-                m = model.TrainStep(batch, shape);
-                nonFiniteInARow = 0;
-            }
-            catch (P2GanNonFiniteException e) when (e.IsLoss && ++nonFiniteInARow < MaxConsecutiveNonFinite)
-            {
-                // The native core applied no update; skip this batch and go on.
-                logger.LogWarning("Step {Step}: non-finite loss, batch skipped ({Message})", model.Step, e.Message);
-                continue;
-            }
-            imagesSinceLog += config.BatchSize;
-
-            bool last = i == config.Steps - 1;
-            unlogged = m;
-            if (m.Step % config.LogEvery == 0 || last)
-            {
-                Log(m);
-            }
-            if (m.Step % config.SampleEvery == 0 && !last)
-            {
-                WriteGrid(model, folder.SamplePath(m.Step));
-            }
+            loader.Dispose();
+            progress.Break();
         }
-
-        WriteGrid(model, folder.SamplePath(model.Step));
-        model.Save(folder.FinalCheckpointPath);
-        logger.LogInformation("Wrote {Checkpoint} after {Step} steps in {Seconds:F1} s",
-            folder.FinalCheckpointPath, model.Step, total.Elapsed.TotalSeconds);
-        return !cancelled;
     }
 
-    private void WriteGrid(P2GanModel model, string path)
+    private DataLoader NewLoader(LoaderPosition position) =>
+        new(dataset, config.BatchSize, config.Seed, position, new DataLoaderOptions
+        {
+            PrefetchBatches = config.PrefetchBatches,
+            DecodeThreads = config.DecodeThreads,
+            HorizontalFlip = config.HorizontalFlip,
+        });
+
+    /// <summary>Sets the rates of the step that follows <paramref name="step"/> completed steps.</summary>
+    private (float D, float G) ApplyLearningRates(P2GanModel model, long step)
     {
-        int count = GridSide * GridSide;
-        bool useEma = model.Options.EmaDecay > 0;
-        float[] images = model.Sample(count, SampleSeed, useEma: useEma);
-        ImageGrid.SavePng(path, images,
-            TensorShape.Nchw(count, model.Options.Channels, model.Options.Resolution, model.Options.Resolution), GridSide);
+        double factor = LearningRateSchedules.Factor(config.LearningRateSchedule, step, config.Steps) * _learningRateScale;
+        var rates = ((float)(config.LearningRateD * factor), (float)(config.LearningRateG * factor));
+        model.SetLearningRates(rates.Item1, rates.Item2);
+        return rates;
+    }
+
+    private float ApplyEmaDecay(P2GanModel model, long step)
+    {
+        if (!config.EmaWarmup) return config.EmaDecay;
+        float decay = EmaWarmup.EffectiveDecay(config.EmaDecay, step);
+        model.SetEmaDecay(decay);
+        return decay;
+    }
+
+    /// <summary>Goes back to the newest checkpoint with smaller learning rates, or gives up.</summary>
+    private DataLoader RollBack(P2GanModel model, DataLoader loader, RunFolder folder, long step, P2GanNonFiniteException e)
+    {
+        progress.Break();
+        _nonFiniteRetries++;
+        if (_nonFiniteRetries > config.MaxNonFiniteRetries)
+        {
+            throw new TrainingFailedException(
+                $"non-finite loss at step {step + 1} ({e.Message}) after {config.MaxNonFiniteRetries} roll-back(s) " +
+                $"(MaxNonFiniteRetries); lower LearningRateD/LearningRateG or resume from an earlier checkpoint.");
+        }
+        var newest = folder.Checkpoints.Newest(logger)
+            ?? throw new TrainingFailedException($"non-finite loss at step {step + 1} and no checkpoint to roll back to.");
+        _learningRateScale *= config.NonFiniteLearningRateFactor;
+        logger.LogWarning(
+            "Non-finite loss at step {Step} ({Message}); roll-back {Retry}/{Max} to {Checkpoint} (step {Back}) with learning rates x{Scale}",
+            step + 1, e.Message, _nonFiniteRetries, config.MaxNonFiniteRetries, newest.Path, newest.State.Step, _learningRateScale);
+        model.Restore(newest.Path);
+        loader.Dispose();
+        return NewLoader(newest.State.Loader);
+    }
+
+    private void SaveCheckpoint(P2GanModel model, DataLoader loader, string path, RunFolder folder)
+    {
+        var state = new TrainingState
+        {
+            Step = model.Step,
+            Loader = loader.Position,
+            LearningRateScale = _learningRateScale,
+            NonFiniteRetries = _nonFiniteRetries,
+            SkippedImages = _skippedBefore + loader.SkippedImages,
+            ElapsedSeconds = Elapsed,
+            Config = config,
+        };
+        model.Save(path, state.ToJson());
+        _lastSavedStep = model.Step;
+        foreach (string deleted in folder.Checkpoints.Rotate(config.KeepCheckpoints))
+        {
+            logger.LogDebug("Deleted old checkpoint {Path}", deleted);
+        }
+        progress.Break();
+        logger.LogInformation("Wrote checkpoint {Path}", path);
+    }
+
+    private void WriteGridAndPlot(P2GanModel model, FixedSampleGrid grid, MetricsWriter metrics, RunFolder folder, bool useEma)
+    {
+        string path = folder.SamplePath(model.Step);
+        grid.Write(model, path, useEma);
+        LossPlot.Save(folder.LossPlotPath, metrics.Losses);
+        progress.Break();
         logger.LogInformation("Wrote samples {Path}{Ema}", path, useEma ? " (EMA generator)" : "");
     }
 }

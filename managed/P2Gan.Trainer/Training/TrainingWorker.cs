@@ -4,11 +4,16 @@ using P2Gan.Datasets;
 
 namespace P2Gan.Trainer.Training;
 
+/// <summary>What the worker needs besides the configuration: the opened dataset and, on
+/// --resume, the checkpoint to continue from.</summary>
+internal sealed record TrainingInputs(IImageDataset Dataset, ResumeTarget? Resume, bool IsTerminal);
+
 /// <summary>Runs the training loop as the host's work; stops the host when done.
-/// Ctrl-C cancels <c>stoppingToken</c>, which the loop checks between steps.</summary>
+/// Ctrl-C and SIGTERM (the host's console lifetime) cancel <c>stoppingToken</c>, which the loop
+/// checks between steps.</summary>
 internal sealed class TrainingWorker(
     ResolvedTrainConfig config,
-    FashionMnistDataset dataset,
+    TrainingInputs inputs,
     TrainingOutcome outcome,
     IHostApplicationLifetime lifetime,
     ILogger<TrainingWorker> logger) : BackgroundService
@@ -17,11 +22,12 @@ internal sealed class TrainingWorker(
     {
         try
         {
+            var progress = TrainingProgress.Create(logger, inputs.IsTerminal);
             // The loop is synchronous and CPU-bound: keep it off the host's startup path.
-            bool completed = await Task.Factory.StartNew(
-                () => new TrainingRun(config, dataset, logger).Run(stoppingToken),
+            RunOutcome result = await Task.Factory.StartNew(
+                () => new TrainingRun(config, inputs.Dataset, inputs.Resume, logger, progress).Run(stoppingToken),
                 CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-            outcome.ExitCode = completed ? ExitCodes.Success : ExitCodes.Interrupted;
+            outcome.ExitCode = result == RunOutcome.Completed ? ExitCodes.Success : ExitCodes.Interrupted;
         }
         catch (Exception e)
         {

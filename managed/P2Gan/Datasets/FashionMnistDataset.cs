@@ -4,9 +4,10 @@ namespace P2Gan.Datasets;
 /// Fashion-MNIST (or MNIST) training images from a directory holding
 /// train-images-idx3-ubyte.gz or train-images-idx3-ubyte, as float32 [N, 1, R, R] in [-1, 1].
 /// </summary>
-public sealed class FashionMnistDataset
+public sealed class FashionMnistDataset : IImageDataset
 {
     public const string TrainImagesFileName = "train-images-idx3-ubyte";
+    public const string TestImagesFileName = "t10k-images-idx3-ubyte";
 
     private readonly float[] _images;
 
@@ -23,31 +24,42 @@ public sealed class FashionMnistDataset
     public int Resolution { get; }
     public string SourcePath { get; }
     public int ImageElementCount => Channels * Resolution * Resolution;
+    public string Description => $"{SourcePath} ({Count} images)";
+
+    public void CopyImage(int index, Span<float> destination) =>
+        _images.AsSpan(index * ImageElementCount, ImageElementCount).CopyTo(destination);
 
     /// <summary>All images, [Count, 1, Resolution, Resolution].</summary>
     public ReadOnlySpan<float> Images => _images;
 
-    public static FashionMnistDataset Load(string directory, int resolution)
+    public static FashionMnistDataset Load(string directory, int resolution) => Load(directory, resolution, DatasetSplit.Train);
+
+    /// <summary>Loads the train (train-images-idx3-ubyte) or test (t10k-images-idx3-ubyte) images.</summary>
+    public static FashionMnistDataset Load(string directory, int resolution, DatasetSplit split)
     {
-        string path = FindTrainImages(directory);
+        string path = FindImages(directory, split);
         IdxImages raw = IdxReader.ReadImages(path);
         return new FashionMnistDataset(ImagePreprocessing.ToNchw(raw, resolution), raw.Count, resolution, path);
     }
 
     /// <summary>The image file in <paramref name="directory"/>, compressed or not.</summary>
-    public static string FindTrainImages(string directory)
+    public static string FindTrainImages(string directory) => FindImages(directory, DatasetSplit.Train);
+
+    /// <summary>The image file of <paramref name="split"/> in <paramref name="directory"/>, compressed or not.</summary>
+    public static string FindImages(string directory, DatasetSplit split)
     {
+        string fileName = split == DatasetSplit.Train ? TrainImagesFileName : TestImagesFileName;
         if (!Directory.Exists(directory))
         {
-            throw new DirectoryNotFoundException($"Fashion-MNIST directory '{directory}' does not exist.");
+            throw new DirectoryNotFoundException($"(Fashion-)MNIST directory '{directory}' does not exist.");
         }
-        foreach (string name in new[] { TrainImagesFileName + ".gz", TrainImagesFileName })
+        foreach (string name in new[] { fileName + ".gz", fileName })
         {
             string path = Path.Combine(directory, name);
             if (File.Exists(path)) return path;
         }
         throw new FileNotFoundException(
-            $"Neither {TrainImagesFileName}.gz nor {TrainImagesFileName} found in '{directory}'.");
+            $"Neither {fileName}.gz nor {fileName} found in '{directory}'.");
     }
 
     /// <summary>Copies the images at <paramref name="indices"/> into <paramref name="batch"/> (NCHW).</summary>

@@ -30,7 +30,7 @@ public sealed class TrainerEndToEndTests
     [
         "train", "--Dataset", $"fashion-mnist:{_datasetDir}", "--BatchSize", "8", "--BaseChannels", "4",
         "--NoiseDim", "8", "--PosteriorDim", "8", "--RunDir", runDir, "--LogEvery", "1", "--SampleEvery", "2",
-        "--Seed", "3", .. extra,
+        "--Seed", "3", "--Threads", "1", .. extra,
     ];
 
     private static async Task<(int Code, string Error)> Run(params string[] args)
@@ -67,7 +67,7 @@ public sealed class TrainerEndToEndTests
         using (var first = JsonDocument.Parse(lines[0]))
         {
             foreach (string key in new[] { "step", "loss_d", "loss_adv", "loss_z", "loss_g", "real_mu_mean", "real_sigma_mean",
-                         "fake_mu_mean", "fake_sigma_mean", "images_per_second", "elapsed_seconds" })
+                         "fake_mu_mean", "fake_sigma_mean", "images_per_second", "elapsed_seconds", "lr_d", "lr_g", "ema_decay", "g_updated" })
             {
                 Assert.That(first.RootElement.TryGetProperty(key, out _), Is.True, key);
             }
@@ -142,7 +142,7 @@ public sealed class TrainerEndToEndTests
     public async Task UnknownPresetFailsWithOneLineNamingIt()
     {
         (int code, string error) = await Run(TinyTrainArgs(_temp!.File("x"), "--Preset", "gigantic"));
-        Assert.That(code, Is.Not.EqualTo(0));
+        Assert.That(code, Is.EqualTo(ExitCodes.Usage));
         Assert.That(error, Does.Contain("gigantic"));
         Assert.That(error.Trim().Split('\n'), Has.Length.EqualTo(1));
     }
@@ -150,10 +150,15 @@ public sealed class TrainerEndToEndTests
     [TestCase("--Steps", "many", "Steps")]
     [TestCase("--Stpes", "4", "Stpes")]
     [TestCase("--AdainMode", "Fancy", "AdainMode")]
+    [TestCase("--LearningRateSchedule", "Cosine", "LearningRateSchedule")]
+    [TestCase("--KeepCheckpoints", "-1", "KeepCheckpoints")]
+    [TestCase("--EvalEvery", "100", "EvalEvery")]
+    [TestCase("--NonFiniteLearningRateFactor", "1.5", "NonFiniteLearningRateFactor")]
+    [TestCase("--Dataset", "imagenet:/x", "imagenet")]
     public async Task InvalidOptionFailsNamingIt(string key, string value, string expected)
     {
         (int code, string error) = await Run(TinyTrainArgs(_temp!.File("x"), key, value));
-        Assert.That(code, Is.Not.EqualTo(0));
+        Assert.That(code, Is.EqualTo(ExitCodes.Usage), error);
         Assert.That(error, Does.Contain(expected));
     }
 }

@@ -25,6 +25,29 @@ public sealed class TrainerHelpTests
         Assert.That(output.ToString(), Does.Contain("--Preset").And.Contain("cpu-small").And.Contain("--SampleEvery").And.Contain("forward"));
     }
 
+    [TestCase("train", "--CheckpointEvery", "--KeepCheckpoints", "--LearningRateSchedule", "--EmaWarmup", "--MaxNonFiniteRetries", "--EvalEvery", "--Resume")]
+    [TestCase("sample", "--checkpoint", "--out", "--out-dir", "--count", "--seed", "--ema")]
+    [TestCase("interpolate", "--seed-a", "--seed-b", "--image-a", "--image-b", "--steps", "--ema")]
+    [TestCase("encode", "--checkpoint", "--images", "--out")]
+    [TestCase("export", "--checkpoint", "--out")]
+    [TestCase("forward", "--checkpoint", "--real", "--noise", "--posterior-noise", "--out")]
+    public async Task EveryCommandHelpListsItsOptions(string command, params string[] options)
+    {
+        TextWriter original = Console.Out;
+        var output = new StringWriter();
+        Console.SetOut(output);
+        try
+        {
+            Assert.That(await TrainerApp.RunAsync([command, "--help"]), Is.EqualTo(0));
+        }
+        finally
+        {
+            Console.SetOut(original);
+        }
+        foreach (string option in options) Assert.That(output.ToString(), Does.Contain(option), option);
+        Assert.That(output.ToString(), Does.Contain("(default)").Or.Contain("default"));
+    }
+
     [Test]
     public async Task UnknownCommandIsAUsageError()
     {

@@ -1,0 +1,24 @@
+namespace P2Gan.Trainer.Commands;
+
+/// <summary>Standard normal values from a seed (Box-Muller over System.Random, whose seeded
+/// sequence is stable across .NET versions), for the CLI's noise and prior codes.</summary>
+internal static class GaussianNoise
+{
+    public static float[] Draw(int count, ulong seed, float mean = 0f, float std = 1f)
+    {
+        var random = new Random(unchecked((int)seed ^ (int)(seed >> 32)));
+        var values = new float[count];
+        for (int i = 0; i < count; i += 2)
+        {
+            double u1 = 1.0 - random.NextDouble(), u2 = random.NextDouble(); // u1 in (0, 1]: log is finite
+            double radius = Math.Sqrt(-2.0 * Math.Log(u1));
+            values[i] = (float)(mean + std * radius * Math.Cos(2 * Math.PI * u2));
+            if (i + 1 < count) values[i + 1] = (float)(mean + std * radius * Math.Sin(2 * Math.PI * u2));
+        }
+        return values;
+    }
+
+    /// <summary>Codes from the prior P_c = N((mu_a+mu_b)/2, ((sigma_a+sigma_b)/2)^2 I).</summary>
+    public static float[] PriorCodes(ModelOptions model, int count, ulong seed) =>
+        Draw(count * model.PosteriorDim, seed, (model.MuA + model.MuB) / 2, (model.SigmaA + model.SigmaB) / 2);
+}

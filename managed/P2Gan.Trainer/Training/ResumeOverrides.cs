@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Configuration;
+
+namespace P2Gan.Trainer.Training;
+
+/// <summary>
+/// On --resume the run continues with the configuration stored in its checkpoint, so that it
+/// stays the same run. Only settings that do not change the trajectory (logging and
+/// checkpoint cadence, loader threads) and Steps (to extend a run) may be given again.
+/// </summary>
+public static class ResumeOverrides
+{
+    /// <summary>Settings that may differ from the checkpoint's on resume.</summary>
+    public static IReadOnlyList<string> Allowed { get; } =
+    [
+        nameof(TrainOptions.Steps), nameof(TrainOptions.LogEvery), nameof(TrainOptions.SampleEvery),
+        nameof(TrainOptions.CheckpointEvery), nameof(TrainOptions.KeepCheckpoints), nameof(TrainOptions.EvalEvery),
+        nameof(TrainOptions.MaxNonFiniteRetries), nameof(TrainOptions.PrefetchBatches), nameof(TrainOptions.DecodeThreads),
+    ];
+
+    // Not model or data settings: naming them on resume is harmless.
+    private static readonly string[] Ignored = [nameof(TrainOptions.Resume), nameof(TrainOptions.RunDir)];
+
+    /// <summary>The saved configuration with the allowed settings that <paramref name="configuration"/>
+    /// sets replaced; any other setting it sets is an error naming it.</summary>
+    /// <param name="runDir">The folder being resumed (the saved RunDir may be relative to another directory).</param>
+    public static ResolvedTrainConfig Apply(ResolvedTrainConfig saved, IConfiguration configuration, TrainOptions bound, string runDir)
+    {
+        foreach (var p in typeof(TrainOptions).GetProperties())
+        {
+            if (configuration[p.Name] is null || Allowed.Contains(p.Name) || Ignored.Contains(p.Name)) continue;
+            throw new ArgumentException(
+                $"option {p.Name} cannot be changed on --resume (the run continues with its checkpoint's settings); " +
+                $"allowed: {string.Join(", ", Allowed)}.");
+        }
+        bool Set(string name) => configuration[name] is not null;
+        var config = saved with
+        {
+            RunDir = runDir,
+            Steps = bound.Steps is { } steps && Set(nameof(TrainOptions.Steps)) ? steps : saved.Steps,
+            LogEvery = Set(nameof(TrainOptions.LogEvery)) ? bound.LogEvery : saved.LogEvery,
+            SampleEvery = Set(nameof(TrainOptions.SampleEvery)) ? bound.SampleEvery : saved.SampleEvery,
+            CheckpointEvery = Set(nameof(TrainOptions.CheckpointEvery)) ? bound.CheckpointEvery : saved.CheckpointEvery,
+            KeepCheckpoints = Set(nameof(TrainOptions.KeepCheckpoints)) ? bound.KeepCheckpoints : saved.KeepCheckpoints,
+            EvalEvery = Set(nameof(TrainOptions.EvalEvery)) ? bound.EvalEvery : saved.EvalEvery,
+            MaxNonFiniteRetries = Set(nameof(TrainOptions.MaxNonFiniteRetries)) ? bound.MaxNonFiniteRetries : saved.MaxNonFiniteRetries,
+            PrefetchBatches = Set(nameof(TrainOptions.PrefetchBatches)) ? bound.PrefetchBatches : saved.PrefetchBatches,
+            DecodeThreads = Set(nameof(TrainOptions.DecodeThreads)) ? bound.DecodeThreads : saved.DecodeThreads,
+        };
+        TrainConfigResolver.Validate(config);
+        return config;
+    }
+}

@@ -1,0 +1,60 @@
+using System.Text.Json;
+using P2Gan.Datasets;
+
+namespace P2Gan.Trainer.Training;
+
+/// <summary>
+/// What the host must know besides the model to continue a run bit-identically; stored as
+/// JSON in every checkpoint (P2GanModel.Save's host state). The model's own state (weights,
+/// Adam, EMA, step, RNG) is in the checkpoint itself.
+/// </summary>
+public sealed record TrainingState
+{
+    /// <summary>Bumped when the layout changes incompatibly.</summary>
+    public const int CurrentFormat = 1;
+
+    public int Format { get; init; } = CurrentFormat;
+    /// <summary>Steps completed (equal to the model's step in the same checkpoint).</summary>
+    public required long Step { get; init; }
+    /// <summary>Position of the next batch the loader yields.</summary>
+    public required LoaderPosition Loader { get; init; }
+    /// <summary>Product of the NonFiniteLearningRateFactor roll-backs so far (1 when none); the
+    /// schedule's rates are multiplied by it.</summary>
+    public required double LearningRateScale { get; init; }
+    /// <summary>Roll-backs after non-finite losses so far.</summary>
+    public required int NonFiniteRetries { get; init; }
+    /// <summary>Undecodable images the loader replaced so far.</summary>
+    public required long SkippedImages { get; init; }
+    /// <summary>Training time so far, so elapsed_seconds in metrics.jsonl continues on resume.</summary>
+    public required double ElapsedSeconds { get; init; }
+    public required ResolvedTrainConfig Config { get; init; }
+
+    public string ToJson() => JsonSerializer.Serialize(this, JsonDefaults.Options);
+
+    /// <exception cref="InvalidDataException">Not a trainer checkpoint, or another format.</exception>
+    public static TrainingState FromJson(string json, string source)
+    {
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            throw new InvalidDataException($"{source} holds no training state (written by the SDK, not by 'p2gan train'); it cannot be resumed.");
+        }
+        TrainingState state;
+        try
+        {
+            state = JsonSerializer.Deserialize<TrainingState>(json, JsonDefaults.Options)
+                ?? throw new InvalidDataException($"{source}: empty training state.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{source}: unreadable training state: {e.Message}", e);
+        }
+        if (state.Format != CurrentFormat)
+        {
+            throw new InvalidDataException($"{source}: training state format {state.Format}; this trainer reads {CurrentFormat}.");
+        }
+        return state;
+    }
+
+    public static TrainingState Read(string checkpointPath) =>
+        FromJson(P2GanModel.ReadCheckpointHostState(checkpointPath), checkpointPath);
+}

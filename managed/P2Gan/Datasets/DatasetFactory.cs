@@ -1,0 +1,65 @@
+namespace P2Gan.Datasets;
+
+/// <summary>
+/// Opens a dataset named by a spec ("kind:location", see <see cref="DatasetSpec"/>) converted to the
+/// model's resolution and channels. Everything that can be checked before training is checked
+/// here: missing paths, truncated IDX/CIFAR files and empty folders throw at Open, naming the file
+/// or folder. Undecodable single images in folders are handled later (see <see cref="ImageFileDataset"/>).
+/// </summary>
+public static class DatasetFactory
+{
+    /// <summary>Side of the centre crop of aligned CelebA (178x218) images, as in DCGAN-era preprocessing.</summary>
+    public const int CelebACropSide = 140;
+
+    /// <summary>The sub-folder of the CelebA archive holding the aligned images.</summary>
+    public const string CelebAImageFolder = "img_align_celeba";
+
+    /// <exception cref="ArgumentException">Malformed spec, unknown kind or invalid options.</exception>
+    /// <exception cref="IOException">Missing folder or file (Directory/FileNotFoundException) naming it.</exception>
+    /// <exception cref="InvalidDataException">Truncated or malformed IDX/CIFAR file, empty image folder, naming it.</exception>
+    public static IImageDataset Open(string spec, DatasetOptions options) => Open(DatasetSpec.Parse(spec), options);
+
+    public static IImageDataset Open(DatasetSpec spec, DatasetOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Resolution <= 0) throw new ArgumentException($"invalid Resolution {options.Resolution}: must be positive.");
+        if (options.Channels is not (0 or 1 or 3)) throw new ArgumentException($"invalid Channels {options.Channels}: must be 1, 3 or 0 (the dataset's).");
+        int channels = options.Channels == 0 ? NaturalChannels(spec) : options.Channels;
+        int resolution = options.Resolution;
+        switch (spec.Kind)
+        {
+            case DatasetKind.FashionMnist:
+            case DatasetKind.Mnist:
+                var grey = FashionMnistDataset.Load(spec.Location, resolution, options.Split);
+                return channels == 1 ? grey : new GreyToRgbDataset(grey);
+            case DatasetKind.Cifar10:
+                return Cifar10Reader.Load(spec.Location, options.Split, resolution, channels);
+            case DatasetKind.CelebA:
+                string celebA = FindCelebAFolder(spec.Location);
+                return new ImageFileDataset(ImageFileIndex.List(celebA), $"celeba:{celebA}", resolution, channels,
+                    CelebACropSide, options.Strict, options.Logger, options.MaxImagePixels);
+            case DatasetKind.Folder:
+                return new ImageFileDataset(ImageFileIndex.List(spec.Location), $"folder:{spec.Location}", resolution, channels,
+                    0, options.Strict, options.Logger, options.MaxImagePixels);
+            case DatasetKind.Synthetic:
+                return new SyntheticShapesDataset(int.Parse(spec.Location), resolution, channels);
+            default:
+                throw new ArgumentException($"invalid dataset '{spec}': unknown kind; known: {DatasetSpec.Syntax}.");
+        }
+    }
+
+    /// <summary>Channels of the data as stored: 1 for (Fashion-)MNIST, 3 for the others. The trainer's default model channels.</summary>
+    public static int NaturalChannels(string spec) => NaturalChannels(DatasetSpec.Parse(spec));
+
+    public static int NaturalChannels(DatasetSpec spec) =>
+        spec.Kind is DatasetKind.FashionMnist or DatasetKind.Mnist ? 1 : 3;
+
+    /// <summary>DIR/img_align_celeba when it exists, else DIR itself.</summary>
+    public static string FindCelebAFolder(string directory)
+    {
+        if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"CelebA folder '{directory}' does not exist.");
+        string nested = Path.Combine(directory, CelebAImageFolder);
+        return Directory.Exists(nested) ? nested : directory;
+    }
+}

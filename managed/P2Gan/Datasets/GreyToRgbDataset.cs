@@ -1,0 +1,26 @@
+namespace P2Gan.Datasets;
+
+/// <summary>Shows a one-channel dataset as RGB by repeating its plane (for a 3-channel model on MNIST).</summary>
+public sealed class GreyToRgbDataset : IImageDataset
+{
+    private readonly IImageDataset _grey;
+
+    public GreyToRgbDataset(IImageDataset grey)
+    {
+        ArgumentNullException.ThrowIfNull(grey);
+        if (grey.Channels != 1) throw new ArgumentException($"{grey.Description} has {grey.Channels} channels, not 1.", nameof(grey));
+        _grey = grey;
+    }
+
+    public string Description => _grey.Description + " (grey repeated to RGB)";
+    public int Count => _grey.Count;
+    public int Channels => 3;
+    public int Resolution => _grey.Resolution;
+
+    public void CopyImage(int index, Span<float> destination)
+    {
+        int plane = Resolution * Resolution;
+        _grey.CopyImage(index, destination[..plane]);
+        PixelConversion.ReplicateGrey(destination, plane);
+    }
+}
