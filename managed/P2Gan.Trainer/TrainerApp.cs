@@ -14,6 +14,8 @@ public static class TrainerApp
         new InterpolateCommand(),
         new EncodeCommand(),
         new BenchDataCommand(),
+        new TrainClassifierCommand(),
+        new EvalCommand(),
     ];
 
     /// <summary>Runs one command; returns the process exit code. Never throws for user errors.</summary>

@@ -1,13 +1,12 @@
 // The flat C ABI: argument checks, then a call into the core, inside one guard that
 // turns every exception into a status and a thread-local message.
 #include <cstring>
-#include <exception>
-#include <new>
 #include <string>
 
 #include <torch/torch.h>
 
 #include "buffers.h"
+#include "c_api_guard.h"
 #include "checkpoint.h"
 #include "config.h"
 #include "errors.h"
@@ -23,32 +22,7 @@ struct p2gan_model {
 
 namespace {
 
-thread_local std::string t_last_error;
-
-p2gan_status record(const char* function, p2gan_status status, const std::string& message) {
-    t_last_error = std::string(function) + ": " + message;
-    return status;
-}
-
-// Every export body runs inside this: no exception of any type crosses extern "C".
-template <typename Body>
-p2gan_status guarded(const char* function, Body&& body) noexcept {
-    try {
-        t_last_error.clear();
-        body();
-        return P2GAN_STATUS_OK;
-    } catch (const p2gan::Error& e) {
-        return record(function, e.status(), e.what());
-    } catch (const c10::Error& e) {
-        return record(function, P2GAN_STATUS_INTERNAL_ERROR, std::string("LibTorch: ") + e.what_without_backtrace());
-    } catch (const std::bad_alloc&) {
-        return record(function, P2GAN_STATUS_INTERNAL_ERROR, "out of memory");
-    } catch (const std::exception& e) {
-        return record(function, P2GAN_STATUS_INTERNAL_ERROR, e.what());
-    } catch (...) {
-        return record(function, P2GAN_STATUS_INTERNAL_ERROR, "unknown exception");
-    }
-}
+using p2gan::abi::guarded;
 
 p2gan::Model& model_of(p2gan_model* model) {
     p2gan::require_non_null(model, "model");
@@ -80,7 +54,7 @@ const char* p2gan_version_string(void) {
     return version.c_str();
 }
 
-const char* p2gan_last_error(void) { return t_last_error.c_str(); }
+const char* p2gan_last_error(void) { return p2gan::abi::last_error().c_str(); }
 
 p2gan_status p2gan_log_set(p2gan_log_callback callback, void* user_data) {
     return guarded(__func__, [&] { p2gan::log_set(callback, user_data); });

@@ -1,0 +1,248 @@
+using System.Globalization;
+using System.Text.Json;
+using P2Gan.Datasets;
+using P2Gan.Evaluation;
+
+namespace P2Gan.Trainer.Commands;
+
+/// <summary>'p2gan eval': FID, KID, precision/recall (and IS) of a checkpoint's samples or a
+/// folder of images against a dataset split, in the features of the Fashion-MNIST classifier
+/// or of the FID Inception-v3.</summary>
+internal sealed class EvalCommand : ICommand
+{
+    private const int DefaultCount = 10000;
+    private const ulong DefaultSeed = 0;
+    private const int Chunk = 500;
+
+    public string Name => "eval";
+    public string Summary => "FID/KID/precision/recall of a checkpoint's samples or an image folder against a dataset split";
+
+    public void PrintHelp(TextWriter output)
+    {
+        output.WriteLine("Usage: p2gan eval (--checkpoint FILE | --images DIR) [--dataset SPEC] [--split test|train] [--count N]");
+        output.WriteLine("                  [--ema] [--seed S] [--features fmnist|inception] [--inception FILE] [--out FILE.json]");
+        output.WriteLine("                  [--features-out FILE.npy]");
+        output.WriteLine();
+        output.WriteLine("Options (default):");
+        output.WriteLine("  --checkpoint FILE       (one of --checkpoint, --images) generate N samples from this model");
+        output.WriteLine("  --images DIR            (one of --checkpoint, --images) every image file below DIR (as folder:DIR)");
+        output.WriteLine($"  --dataset SPEC          ({TrainClassifierCommand.DefaultDataset}) the real images");
+        output.WriteLine("  --split test|train      (test) which split of the dataset is real");
+        output.WriteLine($"  --count N               ({DefaultCount}) generated images; real images: min(N, split size)");
+        output.WriteLine("  --ema                   (off) sample the EMA generator");
+        output.WriteLine($"  --seed S                ({DefaultSeed}) sampling seed (chunk k of {Chunk} uses S + k)");
+        output.WriteLine("  --features NAME         (fmnist) fmnist: the project's Fashion-MNIST classifier (128-d); inception: FID Inception-v3 (2048-d)");
+        output.WriteLine("  --inception FILE        (required with --features inception) pt_inception-2015-12-05-6726825d.pth or .safetensors");
+        output.WriteLine("  --classifier FILE       (the cached one) a classifier file from 'p2gan train-classifier --out'");
+        output.WriteLine("  --classifier-epochs N   (the default recipe) epochs of the classifier trained/reused from the cache");
+        output.WriteLine("  --classifier-train-limit N  (all) training images of that classifier (quick checks)");
+        output.WriteLine("  --cache-dir DIR         ($P2GAN_CACHE_DIR/classifiers or ~/.cache/p2gan/classifiers) classifier cache");
+        output.WriteLine("  --stats-dir DIR         ($P2GAN_CACHE_DIR/stats or ~/.cache/p2gan/stats) real-data statistics cache");
+        output.WriteLine("  --out FILE.json         (none) write the results as JSON");
+        output.WriteLine("  --features-out FILE.npy (none) the generated images' features [N, D]; the real ones go to FILE.real.npy");
+        output.WriteLine("  --device NAME           (cpu) device of the model and the feature network");
+    }
+
+    public Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var a = CommandArguments.Parse(Name, args,
+            ["checkpoint", "images", "dataset", "split", "count", "seed", "features", "inception", "classifier",
+             "classifier-epochs", "classifier-train-limit", "cache-dir", "stats-dir", "out", "features-out", "device"], ["ema"]);
+        string? checkpoint = a.Optional("checkpoint"), imagesDir = a.Optional("images");
+        if ((checkpoint is null) == (imagesDir is null)) throw new UsageException("'eval' needs exactly one of --checkpoint FILE and --images DIR.");
+        int count = a.Positive("count", DefaultCount);
+        ulong seed = a.Parse("seed", DefaultSeed);
+        bool ema = a.Flag("ema");
+        string datasetSpec = a.Optional("dataset") ?? TrainClassifierCommand.DefaultDataset;
+        DatasetSplit split = (a.Optional("split") ?? "test").ToLowerInvariant() switch
+        {
+            "test" => DatasetSplit.Test,
+            "train" => DatasetSplit.Train,
+            string s => throw new UsageException($"invalid --split '{s}': use test or train."),
+        };
+        string featuresName = (a.Optional("features") ?? "fmnist").ToLowerInvariant();
+        if (featuresName is not ("fmnist" or "inception")) throw new UsageException($"invalid --features '{featuresName}': use fmnist or inception.");
+        string? device = a.Optional("device");
+        if (ema && checkpoint is null) throw new UsageException("--ema needs --checkpoint.");
+
+        var report = new EvalReport
+        {
+            Source = checkpoint is not null ? $"checkpoint:{Path.GetFullPath(checkpoint)}" : $"folder:{Path.GetFullPath(imagesDir!)}",
+            Ema = ema,
+            Seed = seed,
+            Dataset = datasetSpec,
+            Split = split.ToString().ToLowerInvariant(),
+            Features = featuresName,
+        };
+
+        using FeatureNetwork net = OpenFeatureNetwork(a, featuresName, datasetSpec, device, report);
+        int channels = featuresName == "fmnist" ? 1 : 3;
+
+        // The generated (or folder) images, in chunks, straight into features.
+        int resolution;
+        float[] fakeFeatures, fakeLogits;
+        if (checkpoint is not null)
+        {
+            using P2GanModel model = P2GanModel.Load(checkpoint, device);
+            if (ema && model.Options.EmaDecay <= 0) throw new UsageException($"invalid --ema: {checkpoint} was trained without an EMA generator (EmaDecay 0).");
+            resolution = model.Options.Resolution;
+            int c = model.Options.Channels;
+            (fakeFeatures, fakeLogits) = ExtractChunks(net, count, resolution, c, (start, n) =>
+                model.Sample(n, seed + (ulong)(start / Chunk), useEma: ema));
+        }
+        else
+        {
+            IImageDataset folder = OpenDataset($"folder:{imagesDir}", featuresName == "fmnist" ? 28 : 299, channels, DatasetSplit.Train);
+            resolution = folder.Resolution;
+            count = Math.Min(count, folder.Count);
+            (fakeFeatures, fakeLogits) = ExtractDataset(net, folder, count);
+        }
+        report.CountFake = count;
+
+        // Real images at the resolution of the fakes, so both go through the same resize;
+        // their statistics and features come from the real-data statistics cache.
+        IImageDataset real = OpenDataset(datasetSpec, resolution, channels, split);
+        int realCount = Math.Min(count, real.Count);
+        var statsCache = new StatisticsCache(a.Optional("stats-dir"));
+        var key = new StatisticsKey(DatasetIdentity(datasetSpec, split, resolution, channels), report.Split,
+            $"{featuresName}:sha256={StatisticsCache.HashFile(report.FeatureNetwork)}:resize={(int)FeatureResizeMode.PytorchFid}",
+            realCount);
+        CachedStatistics realStats = statsCache.GetOrCompute(key, () =>
+        {
+            (float[] f, _) = ExtractDataset(net, real, realCount);
+            return new CachedStatistics(Metrics.Statistics(f, net.FeatureDim), f);
+        }, out bool statsFromCache);
+        float[] realFeatures = realStats.Features!;
+        report.CountReal = realCount;
+        report.RealStatisticsCached = statsFromCache;
+
+        EvalMetrics.Compute(report, realStats.Statistics, realFeatures, realCount, fakeFeatures, count, fakeLogits, net, seed);
+
+        PrintTable(Console.Out, report);
+        string? outPath = a.Optional("out");
+        if (outPath is not null)
+        {
+            File.WriteAllText(outPath, JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+            Console.WriteLine($"Wrote {Path.GetFullPath(outPath)}");
+        }
+        string? featuresOut = a.Optional("features-out");
+        if (featuresOut is not null)
+        {
+            NpyFile.Write(featuresOut, fakeFeatures, new TensorShape(count, net.FeatureDim));
+            string realOut = Path.ChangeExtension(featuresOut, null) + ".real.npy";
+            NpyFile.Write(realOut, realFeatures, new TensorShape(realCount, net.FeatureDim));
+            Console.WriteLine($"Wrote {Path.GetFullPath(featuresOut)} and {Path.GetFullPath(realOut)}");
+        }
+        return Task.FromResult(ExitCodes.Success);
+    }
+
+    private static FeatureNetwork OpenFeatureNetwork(CommandArguments a, string featuresName, string datasetSpec, string? device, EvalReport report)
+    {
+        if (featuresName == "inception")
+        {
+            string weights = a.Optional("inception") ?? throw new UsageException("--features inception needs --inception FILE (pytorch-fid's weights).");
+            report.FeatureNetwork = Path.GetFullPath(weights);
+            return FeatureNetwork.LoadInception(weights, device);
+        }
+        string? file = a.Optional("classifier");
+        if (file is null)
+        {
+            var defaults = new ClassifierTrainingOptions();
+            var options = defaults with
+            {
+                Epochs = a.Positive("classifier-epochs", defaults.Epochs),
+                TrainLimit = a.Optional("classifier-train-limit") is null ? null : a.Positive("classifier-train-limit", 1),
+                Device = device,
+            };
+            // The classifier always learns Fashion-MNIST's training split, whatever split is evaluated.
+            string directory = TrainClassifierCommand.FashionMnistDirectory(datasetSpec);
+            file = ClassifierTraining.GetOrTrain(directory, options, a.Optional("cache-dir"), Console.WriteLine).Path;
+        }
+        report.FeatureNetwork = Path.GetFullPath(file);
+        return FeatureNetwork.LoadClassifier(file, device);
+    }
+
+    /// <summary>Content-based identity of the real images: the IDX file's SHA-256 for (Fashion-)MNIST,
+    /// the spec otherwise; plus the conversion (resolution, channels).</summary>
+    private static string DatasetIdentity(string spec, DatasetSplit split, int resolution, int channels)
+    {
+        DatasetSpec parsed = DatasetSpec.Parse(spec);
+        string data = parsed.Kind is DatasetKind.FashionMnist or DatasetKind.Mnist
+            ? $"{parsed.KindName}:sha256={StatisticsCache.HashFile(FashionMnistDataset.FindImages(parsed.Location, split))}"
+            : parsed.ToString();
+        return $"{data}@{resolution}x{resolution}x{channels}";
+    }
+
+    private static IImageDataset OpenDataset(string spec, int resolution, int channels, DatasetSplit split)
+    {
+        try
+        {
+            return DatasetFactory.Open(spec, new DatasetOptions { Resolution = resolution, Channels = channels, Split = split });
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message);
+        }
+    }
+
+    private static (float[] Features, float[] Logits) ExtractDataset(FeatureNetwork net, IImageDataset dataset, int count)
+    {
+        int size = dataset.Channels * dataset.Resolution * dataset.Resolution;
+        return ExtractChunks(net, count, dataset.Resolution, dataset.Channels, (start, n) =>
+        {
+            var images = new float[n * size];
+            for (int i = 0; i < n; i++) dataset.CopyImage(start + i, images.AsSpan(i * size, size));
+            return images;
+        });
+    }
+
+    private static (float[] Features, float[] Logits) ExtractChunks(
+        FeatureNetwork net, int count, int resolution, int channels, Func<int, int, float[]> images)
+    {
+        var features = new float[(long)count * net.FeatureDim];
+        var logits = new float[(long)count * net.LogitDim];
+        for (int start = 0; start < count; start += Chunk)
+        {
+            int n = Math.Min(Chunk, count - start);
+            net.Extract(images(start, n), TensorShape.Nchw(n, channels, resolution, resolution),
+                features.AsSpan(start * net.FeatureDim, n * net.FeatureDim), logits.AsSpan(start * net.LogitDim, n * net.LogitDim));
+        }
+        return (features, logits);
+    }
+
+    private static void PrintTable(TextWriter output, EvalReport r)
+    {
+        string Row(string name, string value) => $"  {name,-22} {value}";
+        var ic = CultureInfo.InvariantCulture;
+        output.WriteLine($"eval: {r.Source} vs {r.Dataset} ({r.Split}), features {r.Features}");
+        output.WriteLine(Row("images (fake / real)", $"{r.CountFake} / {r.CountReal}"));
+        output.WriteLine(Row(r.Features == "fmnist" ? "FMNIST-FID" : "FID", r.Fid.ToString("F4", ic)));
+        output.WriteLine(Row("KID (mean +- std)", $"{r.KidMean.ToString("F6", ic)} +- {r.KidStd.ToString("F6", ic)}"));
+        output.WriteLine(Row("precision", r.Precision.ToString("F4", ic)));
+        output.WriteLine(Row("recall", r.Recall.ToString("F4", ic)));
+        output.WriteLine(Row(r.Features == "fmnist" ? "IS over 10 FMNIST classes" : "IS", $"{r.IsMean.ToString("F4", ic)} +- {r.IsStd.ToString("F4", ic)}"));
+    }
+}
+
+/// <summary>What 'p2gan eval' prints and writes as JSON.</summary>
+internal sealed class EvalReport
+{
+    public string Source { get; set; } = "";
+    public bool Ema { get; set; }
+    public ulong Seed { get; set; }
+    public string Dataset { get; set; } = "";
+    public string Split { get; set; } = "";
+    public string Features { get; set; } = "";
+    public string FeatureNetwork { get; set; } = "";
+    public int CountFake { get; set; }
+    public int CountReal { get; set; }
+    public double Fid { get; set; }
+    public double KidMean { get; set; }
+    public double KidStd { get; set; }
+    public double Precision { get; set; }
+    public double Recall { get; set; }
+    /// <summary>Inception score; with fmnist features, over the classifier's 10 classes.</summary>
+    public double IsMean { get; set; }
+    public double IsStd { get; set; }
+    public bool RealStatisticsCached { get; set; }
+}

@@ -1,0 +1,188 @@
+#include "features/fmnist_classifier.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+#include "checkpoint.h"
+#include "errors.h"
+#include "init.h"
+
+namespace p2gan {
+namespace {
+
+constexpr char kMagic[8] = {'P', '2', 'G', 'A', 'N', 'C', 'L', 'S'};
+constexpr uint32_t kFormatVersion = 1;
+// Evaluation runs in chunks of this many images to bound activation memory.
+constexpr int64_t kExtractChunk = 1024;
+
+template <typename T>
+void put(std::string& out, T value) {
+    for (size_t i = 0; i < sizeof(T); ++i) out.push_back(static_cast<char>((value >> (8 * i)) & 0xff));
+}
+
+template <typename T>
+T take(std::istream& in, const std::string& path, const char* what) {
+    unsigned char bytes[sizeof(T)];
+    if (!in.read(reinterpret_cast<char*>(bytes), sizeof(T))) {
+        fail(P2GAN_STATUS_IO_ERROR, "classifier file " + path + " is truncated (while reading " + what + ")");
+    }
+    T value = 0;
+    for (size_t i = 0; i < sizeof(T); ++i) value |= static_cast<T>(bytes[i]) << (8 * i);
+    return value;
+}
+
+}  // namespace
+
+FmnistCnnImpl::FmnistCnnImpl()
+    : conv1(torch::nn::Conv2dOptions(1, 32, 3).padding(1)),
+      conv2(torch::nn::Conv2dOptions(32, 64, 3).padding(1)),
+      bn1(torch::nn::BatchNorm2dOptions(32)),
+      bn2(torch::nn::BatchNorm2dOptions(64)),
+      fc1(torch::nn::LinearOptions(64 * 7 * 7, FmnistClassifier::kFeatureDim)),
+      fc2(torch::nn::LinearOptions(FmnistClassifier::kFeatureDim, FmnistClassifier::kClasses)) {
+    register_module("conv1", conv1);
+    register_module("bn1", bn1);
+    register_module("conv2", conv2);
+    register_module("bn2", bn2);
+    register_module("fc1", fc1);
+    register_module("fc2", fc2);
+}
+
+FeatureOutput FmnistCnnImpl::forward(const torch::Tensor& x) {
+    auto h = torch::max_pool2d(torch::relu(bn1(conv1(x))), 2);
+    h = torch::max_pool2d(torch::relu(bn2(conv2(h))), 2);
+    const auto features = torch::relu(fc1(h.flatten(1)));
+    return {features, fc2(features)};
+}
+
+FmnistClassifier::FmnistClassifier(const std::string& device, uint64_t seed)
+    : device_(torch::Device(device)), rng_(at::make_generator<at::CPUGeneratorImpl>(seed)) {
+    net_ = FmnistCnn();
+    initialize_weights(*net_, rng_);
+    {
+        // initialize_weights draws every "weight"; BatchNorm keeps PyTorch's gamma 1, beta 0.
+        torch::NoGradGuard no_grad;
+        for (auto* bn : {&net_->bn1, &net_->bn2}) {
+            (*bn)->weight.fill_(1.0);
+            (*bn)->bias.zero_();
+        }
+    }
+    net_->to(device_);
+    opt_ = std::make_unique<torch::optim::Adam>(net_->parameters(),
+                                                torch::optim::AdamOptions(1e-3).betas({0.9, 0.999}).eps(1e-8));
+}
+
+torch::Tensor FmnistClassifier::prepare(const torch::Tensor& images) const {
+    auto x = to_grey_bt601(images.to(device_, torch::kFloat32));
+    if (x.size(2) != kSide || x.size(3) != kSide) {
+        x = torch::nn::functional::interpolate(x, torch::nn::functional::InterpolateFuncOptions()
+                                                      .size(std::vector<int64_t>{kSide, kSide})
+                                                      .mode(torch::kBilinear)
+                                                      .align_corners(false));
+    }
+    return x;
+}
+
+FeatureOutput FmnistClassifier::extract(const torch::Tensor& images, int32_t /*resize_mode*/) {
+    const bool was_training = net_->is_training();
+    net_->eval();
+    torch::NoGradGuard no_grad;
+    std::vector<torch::Tensor> features, logits;
+    try {
+        for (int64_t start = 0; start < images.size(0); start += kExtractChunk) {
+            const auto out = net_->forward(prepare(images.narrow(0, start, std::min(kExtractChunk, images.size(0) - start))));
+            features.push_back(out.features);
+            logits.push_back(out.logits);
+        }
+    } catch (...) {
+        net_->train(was_training);
+        throw;
+    }
+    net_->train(was_training);
+    return {torch::cat(features), torch::cat(logits)};
+}
+
+double FmnistClassifier::train_step(const torch::Tensor& images, const torch::Tensor& labels, double learning_rate) {
+    if (!(std::isfinite(learning_rate) && learning_rate > 0.0)) {
+        fail_invalid("learning_rate must be finite and > 0, got " + std::to_string(learning_rate));
+    }
+    for (auto& group : opt_->param_groups()) {
+        static_cast<torch::optim::AdamOptions&>(group.options()).lr(learning_rate);
+    }
+    net_->train();
+    opt_->zero_grad();
+    const auto out = net_->forward(prepare(images));
+    const auto loss = torch::nn::functional::cross_entropy(out.logits, labels.to(device_, torch::kInt64));
+    const double value = loss.item<double>();
+    if (!std::isfinite(value)) {
+        fail(P2GAN_STATUS_NON_FINITE_LOSS, "classifier loss is not finite; this update was skipped");
+    }
+    loss.backward();
+    opt_->step();
+    ++step_;
+    return value;
+}
+
+void FmnistClassifier::save(const std::string& path) {
+    torch::serialize::OutputArchive archive, module, optimizer;
+    net_->save(module);
+    opt_->save(optimizer);
+    archive.write("net", module);
+    archive.write("opt", optimizer);
+    archive.write("step", torch::tensor(step_, torch::kInt64));
+    archive.write("rng_state", rng_.get_state());
+    std::ostringstream body;
+    archive.save_to(body);
+    const auto archive_bytes = body.str();
+
+    std::string bytes(kMagic, sizeof(kMagic));
+    put<uint32_t>(bytes, kFormatVersion);
+    put<uint64_t>(bytes, archive_bytes.size());
+    bytes += archive_bytes;
+    write_file_atomically(path, bytes);
+}
+
+std::unique_ptr<FmnistClassifier> FmnistClassifier::load(const std::string& path, const std::string& device) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) fail(P2GAN_STATUS_IO_ERROR, "cannot open classifier file " + path + ": " + std::strerror(errno));
+    char magic[sizeof(kMagic)];
+    if (!in.read(magic, sizeof(magic)) || std::memcmp(magic, kMagic, sizeof(kMagic)) != 0) {
+        fail(P2GAN_STATUS_CHECKPOINT_MISMATCH, path + " is not a P2Gan classifier file (bad magic)");
+    }
+    const auto format = take<uint32_t>(in, path, "format version");
+    if (format != kFormatVersion) {
+        fail(P2GAN_STATUS_CHECKPOINT_MISMATCH, "classifier file " + path + " has format version " +
+                                                   std::to_string(format) + ", this library reads " +
+                                                   std::to_string(kFormatVersion));
+    }
+    const auto size = take<uint64_t>(in, path, "archive size");
+    if (size > (uint64_t{1} << 32)) fail(P2GAN_STATUS_CHECKPOINT_MISMATCH, "classifier file " + path + " is corrupt");
+    std::string archive_bytes(static_cast<size_t>(size), '\0');
+    if (!in.read(archive_bytes.data(), static_cast<std::streamsize>(size))) {
+        fail(P2GAN_STATUS_IO_ERROR, "classifier file " + path + " is truncated (while reading the archive)");
+    }
+
+    auto created = std::make_unique<FmnistClassifier>(device, 0);
+    torch::serialize::InputArchive archive, module, optimizer;
+    std::istringstream body(archive_bytes);
+    archive.load_from(body, created->device_);
+    archive.read("net", module);
+    archive.read("opt", optimizer);
+    created->net_->load(module);
+    created->opt_->load(optimizer);
+    torch::Tensor step, rng_state;
+    archive.read("step", step);
+    archive.read("rng_state", rng_state);
+    created->step_ = step.item<int64_t>();
+    created->rng_.set_state(rng_state.cpu());
+    return created;
+}
+
+}  // namespace p2gan

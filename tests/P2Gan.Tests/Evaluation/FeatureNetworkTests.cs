@@ -1,0 +1,64 @@
+using P2Gan.Evaluation;
+using P2Gan.Native;
+using P2Gan.Tests.Support;
+
+namespace P2Gan.Tests.Evaluation;
+
+/// <summary>The Fashion-MNIST classifier through the SDK: shapes, round trip, errors.</summary>
+[TestFixture]
+public sealed class FeatureNetworkTests
+{
+    private static float[] Images(int count, int side = 28) =>
+        SyntheticImages.Shapes(count, side);
+
+    [Test]
+    public void ClassifierReportsItsKindAndDimensions()
+    {
+        NativeRequirement.Require();
+        using FeatureNetwork net = FeatureNetwork.CreateClassifier(seed: 1);
+        Assert.That(net.Kind, Is.EqualTo(FeatureNetworkKind.FashionMnistClassifier));
+        Assert.That(net.FeatureDim, Is.EqualTo(128));
+        Assert.That(net.LogitDim, Is.EqualTo(10));
+        (float[] features, float[] logits) = net.Extract(Images(3), TensorShape.Nchw(3, 1, 28, 28));
+        Assert.That(features, Has.Length.EqualTo(3 * 128));
+        Assert.That(logits, Has.Length.EqualTo(3 * 10));
+        Assert.That(features, Is.All.GreaterThanOrEqualTo(0f), "features are taken after the ReLU");
+    }
+
+    [Test]
+    public void SaveAndLoadGiveTheSameFeatures()
+    {
+        NativeRequirement.Require();
+        using var temp = new TempDirectory();
+        float[] images = Images(8);
+        var labels = new int[] { 0, 1, 2, 3, 4, 5, 6, 7 };
+        var shape = TensorShape.Nchw(8, 1, 28, 28);
+        using FeatureNetwork net = FeatureNetwork.CreateClassifier(seed: 2);
+        float first = net.TrainStep(images, shape, labels, 1e-3f);
+        Assert.That(float.IsFinite(first));
+        net.Save(temp.File("c.p2cls"));
+        using FeatureNetwork loaded = FeatureNetwork.LoadClassifier(temp.File("c.p2cls"));
+        Assert.That(loaded.Extract(images, shape).Features, Is.EqualTo(net.Extract(images, shape).Features));
+        Assert.That(loaded.Extract(images, shape).Logits, Is.EqualTo(net.Extract(images, shape).Logits));
+    }
+
+    [Test]
+    public void BadArgumentsBecomeExceptions()
+    {
+        NativeRequirement.Require();
+        using var temp = new TempDirectory();
+        using FeatureNetwork net = FeatureNetwork.CreateClassifier(seed: 3);
+        float[] images = Images(2);
+        var shape = TensorShape.Nchw(2, 1, 28, 28);
+        Assert.Throws<ArgumentException>(() => net.TrainStep(images, shape, [1], 1e-3f));
+        Assert.Throws<ArgumentException>(() => net.Extract(images.AsSpan(1).ToArray(), shape));
+        var ex = Assert.Throws<P2GanInvalidArgumentException>(() => net.TrainStep(images, shape, [1, 10], 1e-3f));
+        Assert.That(ex!.Message, Does.Contain("labels[1]"));
+        images[0] = float.NaN;
+        Assert.Throws<P2GanNonFiniteException>(() => net.Extract(images, shape));
+        Assert.Throws<P2GanInvalidArgumentException>(() => net.Extract(new float[2 * 2 * 28 * 28], TensorShape.Nchw(2, 2, 28, 28)));
+        File.WriteAllText(temp.File("junk.p2cls"), "junk");
+        Assert.Throws(Is.InstanceOf<P2GanException>(), () => FeatureNetwork.LoadClassifier(temp.File("junk.p2cls")));
+        Assert.Throws(Is.InstanceOf<P2GanException>(), () => FeatureNetwork.LoadInception(temp.File("missing.pth")));
+    }
+}
