@@ -27,26 +27,28 @@ void require_non_null(const void* pointer, const char* name) {
     if (pointer == nullptr) fail_invalid(std::string(name) + " is NULL");
 }
 
-torch::Tensor image_batch(const float* data, size_t count, const int64_t* shape, size_t rank,
-                          const p2gan_model_params& params, const char* name) {
-    require_non_null(data, name);
+ImageShape checked_image_shape(const int64_t* shape, size_t rank, const char* name) {
     require_non_null(shape, "shape");
     if (rank != 4) fail_invalid(std::string(name) + " must have rank 4 [B, C, H, W], got rank " + std::to_string(rank));
-    const int64_t b = shape[0], c = shape[1], h = shape[2], w = shape[3];
-    const std::string got = "[" + std::to_string(b) + ", " + std::to_string(c) + ", " + std::to_string(h) + ", " +
-                            std::to_string(w) + "]";
-    if (b < 1 || b > kMaxBatch) fail_invalid(std::string(name) + " batch size must be in [1, 2^20], shape " + got);
-    if (c != params.channels || h != params.resolution || w != params.resolution) {
-        fail_invalid(std::string(name) + " has shape " + got + ", the model expects [B, " +
-                     std::to_string(params.channels) + ", " + std::to_string(params.resolution) + ", " +
-                     std::to_string(params.resolution) + "]");
+    ImageShape s{shape[0], shape[1], shape[2], shape[3], ""};
+    s.text = "[" + std::to_string(s.batch) + ", " + std::to_string(s.channels) + ", " + std::to_string(s.height) +
+             ", " + std::to_string(s.width) + "]";
+    if (s.batch < 1 || s.batch > kMaxBatch) {
+        fail_invalid(std::string(name) + " batch size must be in [1, 2^20], shape " + s.text);
     }
-    const auto expected = static_cast<size_t>(b * c * h * w);
+    return s;
+}
+
+torch::Tensor checked_images(const float* data, size_t count, const ImageShape& shape, const char* name) {
+    require_non_null(data, name);
+    const auto expected = static_cast<size_t>(shape.batch * shape.channels * shape.height * shape.width);
     if (count != expected) {
-        fail_invalid(std::string(name) + " holds " + std::to_string(count) + " floats, shape " + got + " needs " +
-                     std::to_string(expected));
+        fail_invalid(std::string(name) + " holds " + std::to_string(count) + " floats, shape " + shape.text +
+                     " needs " + std::to_string(expected));
     }
-    auto t = torch::from_blob(const_cast<float*>(data), {b, c, h, w}, torch::kFloat32).clone();
+    auto t = torch::from_blob(const_cast<float*>(data), {shape.batch, shape.channels, shape.height, shape.width},
+                              torch::kFloat32)
+                 .clone();
     require_finite(t, name);
     const float peak = t.abs().max().item<float>();
     if (peak > 1.0f + kRangeTolerance) {
@@ -54,6 +56,18 @@ torch::Tensor image_batch(const float* data, size_t count, const int64_t* shape,
                      " (scale images as x / 127.5 - 1)");
     }
     return t;
+}
+
+torch::Tensor image_batch(const float* data, size_t count, const int64_t* shape, size_t rank,
+                          const p2gan_model_params& params, const char* name) {
+    require_non_null(data, name);
+    const auto s = checked_image_shape(shape, rank, name);
+    if (s.channels != params.channels || s.height != params.resolution || s.width != params.resolution) {
+        fail_invalid(std::string(name) + " has shape " + s.text + ", the model expects [B, " +
+                     std::to_string(params.channels) + ", " + std::to_string(params.resolution) + ", " +
+                     std::to_string(params.resolution) + "]");
+    }
+    return checked_images(data, count, s, name);
 }
 
 torch::Tensor matrix(const float* data, size_t count, int64_t rows, int64_t cols, const char* name) {

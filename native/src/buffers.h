@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 #include <torch/torch.h>
 
@@ -12,6 +13,17 @@
 namespace p2gan {
 
 void require_non_null(const void* pointer, const char* name);
+
+// A rank-4 image shape [B, C, H, W] whose pointer, rank and batch size were checked;
+// `text` is its printable form for messages.
+struct ImageShape {
+    int64_t batch, channels, height, width;
+    std::string text;
+};
+ImageShape checked_image_shape(const int64_t* shape, size_t rank, const char* name);
+
+// Copies a batch of that shape (count must match), finite and within [-1, 1].
+torch::Tensor checked_images(const float* data, size_t count, const ImageShape& shape, const char* name);
 
 // An image batch [B, C, H, W] matching the model's channels and resolution, copied,
 // finite and within [-1, 1] (a small tolerance allows for rounding).

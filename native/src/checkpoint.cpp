@@ -12,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "binary_io.h"
 #include "config.h"
 #include "errors.h"
 
@@ -24,22 +25,6 @@ constexpr uint32_t kFormatVersion = 1;
 constexpr uint32_t kMaxParamsText = 1 << 20;
 constexpr uint32_t kMaxHostState = 16 << 20;
 
-template <typename T>
-void put(std::string& out, T value) {
-    for (size_t i = 0; i < sizeof(T); ++i) out.push_back(static_cast<char>((value >> (8 * i)) & 0xff));
-}
-
-template <typename T>
-T take(std::istream& in, const std::string& path, const char* what) {
-    unsigned char bytes[sizeof(T)];
-    if (!in.read(reinterpret_cast<char*>(bytes), sizeof(T))) {
-        fail(P2GAN_STATUS_IO_ERROR, "checkpoint " + path + " is truncated (while reading " + what + ")");
-    }
-    T value = 0;
-    for (size_t i = 0; i < sizeof(T); ++i) value |= static_cast<T>(bytes[i]) << (8 * i);
-    return value;
-}
-
 struct Header {
     p2gan_model_params params;
     std::string host_state;
@@ -47,7 +32,7 @@ struct Header {
 };
 
 std::string read_section(std::istream& in, const std::string& path, uint32_t limit, const char* what) {
-    const auto size = take<uint32_t>(in, path, what);
+    const auto size = take_le<uint32_t>(in, "checkpoint", path, what);
     if (size > limit) fail(P2GAN_STATUS_CHECKPOINT_MISMATCH, "checkpoint " + path + " has a corrupt " + what);
     std::string text(size, '\0');
     if (!in.read(text.data(), size)) {
@@ -67,13 +52,13 @@ Header read_header(std::istream& in, const std::string& path) {
     if (!in.read(magic, sizeof(magic)) || std::memcmp(magic, kMagic, sizeof(kMagic)) != 0) {
         fail(P2GAN_STATUS_CHECKPOINT_MISMATCH, path + " is not a P2Gan checkpoint (bad magic)");
     }
-    const auto format = take<uint32_t>(in, path, "format version");
+    const auto format = take_le<uint32_t>(in, "checkpoint", path, "format version");
     if (format != kFormatVersion) {
         fail(P2GAN_STATUS_CHECKPOINT_MISMATCH, "checkpoint " + path + " has format version " +
                                                    std::to_string(format) + ", this library reads " +
                                                    std::to_string(kFormatVersion));
     }
-    const auto abi = take<uint32_t>(in, path, "ABI version");
+    const auto abi = take_le<uint32_t>(in, "checkpoint", path, "ABI version");
     if (abi != P2GAN_ABI_VERSION) {
         fail(P2GAN_STATUS_CHECKPOINT_MISMATCH, "checkpoint " + path + " was written by ABI version " +
                                                    std::to_string(abi) + ", this library is ABI version " +
@@ -81,7 +66,7 @@ Header read_header(std::istream& in, const std::string& path) {
     }
     const auto params = params_from_text(read_section(in, path, kMaxParamsText, "configuration"));
     auto host_state = read_section(in, path, kMaxHostState, "host state");
-    return {params, std::move(host_state), take<uint64_t>(in, path, "archive size")};
+    return {params, std::move(host_state), take_le<uint64_t>(in, "checkpoint", path, "archive size")};
 }
 
 }  // namespace
@@ -150,13 +135,13 @@ void save_checkpoint(Model& model, const std::string& path, const std::string& h
     const std::string text = params_to_text(model.params());
 
     std::string bytes(kMagic, sizeof(kMagic));
-    put<uint32_t>(bytes, kFormatVersion);
-    put<uint32_t>(bytes, P2GAN_ABI_VERSION);
-    put<uint32_t>(bytes, static_cast<uint32_t>(text.size()));
+    put_le<uint32_t>(bytes, kFormatVersion);
+    put_le<uint32_t>(bytes, P2GAN_ABI_VERSION);
+    put_le<uint32_t>(bytes, static_cast<uint32_t>(text.size()));
     bytes += text;
-    put<uint32_t>(bytes, static_cast<uint32_t>(host_state.size()));
+    put_le<uint32_t>(bytes, static_cast<uint32_t>(host_state.size()));
     bytes += host_state;
-    put<uint64_t>(bytes, payload.size());
+    put_le<uint64_t>(bytes, payload.size());
     bytes += payload;
     write_file_atomically(path, bytes);
 }

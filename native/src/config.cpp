@@ -8,6 +8,7 @@
 
 #include <torch/torch.h>
 
+#include "device.h"
 #include "errors.h"
 
 namespace p2gan {
@@ -88,20 +89,7 @@ void validate_params(const p2gan_model_params& p) {
             "intra_op_threads must be in [0, 1024] (0 = one per hardware thread)");
     require(std::memchr(p.device, '\0', sizeof(p.device)) != nullptr,
             "device is not NUL-terminated within 32 bytes");
-    std::string device(p.device);
-    require(!device.empty(), "device is empty (use \"cpu\" or \"cuda\")");
-    try {
-        torch::Device parsed(device);
-        if (parsed.is_cuda() && !torch::cuda::is_available()) {
-            fail(P2GAN_STATUS_DEVICE_ERROR,
-                 "device \"" + device + "\" requested but CUDA is not available in this build/machine");
-        }
-        if (!parsed.is_cpu() && !parsed.is_cuda()) {
-            fail_invalid("device \"" + device + "\" is not supported (use \"cpu\" or \"cuda[:N]\")");
-        }
-    } catch (const c10::Error&) {
-        fail_invalid("device \"" + device + "\" is not a device name (use \"cpu\" or \"cuda[:N]\")");
-    }
+    parse_device(std::string(p.device));
 }
 
 int stage_count(const p2gan_model_params& p) {

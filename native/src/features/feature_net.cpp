@@ -3,12 +3,12 @@
 #include <string>
 
 #include "buffers.h"
+#include "device.h"
 #include "errors.h"
 
 namespace p2gan {
 namespace {
 
-constexpr int64_t kMaxBatch = 1 << 20;
 constexpr int64_t kMinSide = 8;
 constexpr int64_t kMaxSide = 4096;
 
@@ -17,39 +17,16 @@ constexpr int64_t kMaxSide = 4096;
 torch::Tensor feature_image_batch(const float* data, size_t count, const int64_t* shape, size_t rank,
                                   const char* name) {
     require_non_null(data, name);
-    require_non_null(shape, "shape");
-    if (rank != 4) fail_invalid(std::string(name) + " must have rank 4 [B, C, H, W], got rank " + std::to_string(rank));
-    const int64_t b = shape[0], c = shape[1], h = shape[2], w = shape[3];
-    const std::string got = "[" + std::to_string(b) + ", " + std::to_string(c) + ", " + std::to_string(h) + ", " +
-                            std::to_string(w) + "]";
-    if (b < 1 || b > kMaxBatch) fail_invalid(std::string(name) + " batch size must be in [1, 2^20], shape " + got);
-    if (c != 1 && c != 3) fail_invalid(std::string(name) + " must have 1 or 3 channels, shape " + got);
-    if (h != w || h < kMinSide || h > kMaxSide) {
-        fail_invalid(std::string(name) + " must be square with a side in [8, 4096], shape " + got);
+    const auto s = checked_image_shape(shape, rank, name);
+    if (s.channels != 1 && s.channels != 3) fail_invalid(std::string(name) + " must have 1 or 3 channels, shape " + s.text);
+    if (s.height != s.width || s.height < kMinSide || s.height > kMaxSide) {
+        fail_invalid(std::string(name) + " must be square with a side in [8, 4096], shape " + s.text);
     }
-    // The remaining checks (element count, finiteness, range) are the model's image checks
-    // for a model of exactly this shape.
-    p2gan_model_params params{};
-    params.channels = static_cast<int32_t>(c);
-    params.resolution = static_cast<int32_t>(h);
-    return image_batch(data, count, shape, rank, params, name);
+    return checked_images(data, count, s, name);
 }
 
 torch::Device parse_feature_device(const char* device) {
-    const std::string name = (device == nullptr || *device == '\0') ? std::string("cpu") : std::string(device);
-    try {
-        torch::Device parsed(name);
-        if (parsed.is_cuda() && !torch::cuda::is_available()) {
-            fail(P2GAN_STATUS_DEVICE_ERROR,
-                 "device \"" + name + "\" requested but CUDA is not available in this build/machine");
-        }
-        if (!parsed.is_cpu() && !parsed.is_cuda()) {
-            fail_invalid("device \"" + name + "\" is not supported (use \"cpu\" or \"cuda[:N]\")");
-        }
-        return parsed;
-    } catch (const c10::Error&) {
-        fail_invalid("device \"" + name + "\" is not a device name (use \"cpu\" or \"cuda[:N]\")");
-    }
+    return parse_device((device == nullptr || *device == '\0') ? std::string("cpu") : std::string(device));
 }
 
 torch::Tensor to_grey_bt601(const torch::Tensor& images) {

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <vector>
 
+#include "binary_io.h"
 #include "checkpoint.h"
 #include "errors.h"
 #include "init.h"
@@ -21,22 +22,6 @@ constexpr char kMagic[8] = {'P', '2', 'G', 'A', 'N', 'C', 'L', 'S'};
 constexpr uint32_t kFormatVersion = 1;
 // Evaluation runs in chunks of this many images to bound activation memory.
 constexpr int64_t kExtractChunk = 1024;
-
-template <typename T>
-void put(std::string& out, T value) {
-    for (size_t i = 0; i < sizeof(T); ++i) out.push_back(static_cast<char>((value >> (8 * i)) & 0xff));
-}
-
-template <typename T>
-T take(std::istream& in, const std::string& path, const char* what) {
-    unsigned char bytes[sizeof(T)];
-    if (!in.read(reinterpret_cast<char*>(bytes), sizeof(T))) {
-        fail(P2GAN_STATUS_IO_ERROR, "classifier file " + path + " is truncated (while reading " + what + ")");
-    }
-    T value = 0;
-    for (size_t i = 0; i < sizeof(T); ++i) value |= static_cast<T>(bytes[i]) << (8 * i);
-    return value;
-}
 
 }  // namespace
 
@@ -143,8 +128,8 @@ void FmnistClassifier::save(const std::string& path) {
     const auto archive_bytes = body.str();
 
     std::string bytes(kMagic, sizeof(kMagic));
-    put<uint32_t>(bytes, kFormatVersion);
-    put<uint64_t>(bytes, archive_bytes.size());
+    put_le<uint32_t>(bytes, kFormatVersion);
+    put_le<uint64_t>(bytes, archive_bytes.size());
     bytes += archive_bytes;
     write_file_atomically(path, bytes);
 }
@@ -156,13 +141,13 @@ std::unique_ptr<FmnistClassifier> FmnistClassifier::load(const std::string& path
     if (!in.read(magic, sizeof(magic)) || std::memcmp(magic, kMagic, sizeof(kMagic)) != 0) {
         fail(P2GAN_STATUS_CHECKPOINT_MISMATCH, path + " is not a P2Gan classifier file (bad magic)");
     }
-    const auto format = take<uint32_t>(in, path, "format version");
+    const auto format = take_le<uint32_t>(in, "classifier file", path, "format version");
     if (format != kFormatVersion) {
         fail(P2GAN_STATUS_CHECKPOINT_MISMATCH, "classifier file " + path + " has format version " +
                                                    std::to_string(format) + ", this library reads " +
                                                    std::to_string(kFormatVersion));
     }
-    const auto size = take<uint64_t>(in, path, "archive size");
+    const auto size = take_le<uint64_t>(in, "classifier file", path, "archive size");
     if (size > (uint64_t{1} << 32)) fail(P2GAN_STATUS_CHECKPOINT_MISMATCH, "classifier file " + path + " is corrupt");
     std::string archive_bytes(static_cast<size_t>(size), '\0');
     if (!in.read(archive_bytes.data(), static_cast<std::streamsize>(size))) {
