@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using P2Gan.Datasets;
 using P2Gan.Evaluation;
+using P2Gan.Trainer.Evaluation;
 
 namespace P2Gan.Trainer.Commands;
 
@@ -12,25 +13,26 @@ internal sealed class EvalCommand : ICommand
 {
     private const int DefaultCount = 10000;
     private const ulong DefaultSeed = 0;
-    private const int Chunk = 500;
 
     public string Name => "eval";
     public string Summary => "FID/KID/precision/recall of a checkpoint's samples or an image folder against a dataset split";
 
     public void PrintHelp(TextWriter output)
     {
-        output.WriteLine("Usage: p2gan eval (--checkpoint FILE | --images DIR) [--dataset SPEC] [--split test|train] [--count N]");
-        output.WriteLine("                  [--ema] [--seed S] [--features fmnist|inception] [--inception FILE] [--out FILE.json]");
+        output.WriteLine("Usage: p2gan eval (--checkpoint FILE | --images DIR | --fake-dataset SPEC) [--dataset SPEC] [--split test|train]");
+        output.WriteLine("                  [--count N] [--ema] [--seed S] [--features fmnist|inception] [--inception FILE] [--out FILE.json]");
         output.WriteLine("                  [--features-out FILE.npy]");
         output.WriteLine();
         output.WriteLine("Options (default):");
-        output.WriteLine("  --checkpoint FILE       (one of --checkpoint, --images) generate N samples from this model");
-        output.WriteLine("  --images DIR            (one of --checkpoint, --images) every image file below DIR (as folder:DIR)");
+        output.WriteLine("  --checkpoint FILE       (one of the three) generate N samples from this model");
+        output.WriteLine("  --images DIR            (one of the three) every image file below DIR (as folder:DIR)");
+        output.WriteLine($"  --fake-dataset SPEC     (one of the three) any dataset as the fake set, e.g. {TrainClassifierCommand.DefaultDataset} or noise:10000");
+        output.WriteLine("  --fake-split train|test (train) which split of --fake-dataset is evaluated");
         output.WriteLine($"  --dataset SPEC          ({TrainClassifierCommand.DefaultDataset}) the real images");
         output.WriteLine("  --split test|train      (test) which split of the dataset is real");
         output.WriteLine($"  --count N               ({DefaultCount}) generated images; real images: min(N, split size)");
         output.WriteLine("  --ema                   (off) sample the EMA generator");
-        output.WriteLine($"  --seed S                ({DefaultSeed}) sampling seed (chunk k of {Chunk} uses S + k)");
+        output.WriteLine($"  --seed S                ({DefaultSeed}) sampling seed (chunk k of {FeatureEvaluation.Chunk} uses S + k)");
         output.WriteLine("  --features NAME         (fmnist) fmnist: the project's Fashion-MNIST classifier (128-d); inception: FID Inception-v3 (2048-d)");
         output.WriteLine("  --inception FILE        (required with --features inception) pt_inception-2015-12-05-6726825d.pth or .safetensors");
         output.WriteLine("  --classifier FILE       (the cached one) a classifier file from 'p2gan train-classifier --out'");
@@ -46,39 +48,43 @@ internal sealed class EvalCommand : ICommand
     public Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
         var a = CommandArguments.Parse(Name, args,
-            ["checkpoint", "images", "dataset", "split", "count", "seed", "features", "inception", "classifier",
+            ["checkpoint", "images", "fake-dataset", "fake-split", "dataset", "split", "count", "seed", "features", "inception", "classifier",
              "classifier-epochs", "classifier-train-limit", "cache-dir", "stats-dir", "out", "features-out", "device"], ["ema"]);
-        string? checkpoint = a.Optional("checkpoint"), imagesDir = a.Optional("images");
-        if ((checkpoint is null) == (imagesDir is null)) throw new UsageException("'eval' needs exactly one of --checkpoint FILE and --images DIR.");
+        string? checkpoint = a.Optional("checkpoint"), imagesDir = a.Optional("images"), fakeDataset = a.Optional("fake-dataset");
+        if (new[] { checkpoint, imagesDir, fakeDataset }.Count(v => v is not null) != 1)
+        {
+            throw new UsageException("'eval' needs exactly one of --checkpoint FILE, --images DIR and --fake-dataset SPEC.");
+        }
+        if (a.Optional("fake-split") is not null && fakeDataset is null) throw new UsageException("--fake-split needs --fake-dataset.");
         int count = a.Positive("count", DefaultCount);
         ulong seed = a.Parse("seed", DefaultSeed);
         bool ema = a.Flag("ema");
         string datasetSpec = a.Optional("dataset") ?? TrainClassifierCommand.DefaultDataset;
-        DatasetSplit split = (a.Optional("split") ?? "test").ToLowerInvariant() switch
+        DatasetSplit split = ParseSplit("split", a.Optional("split") ?? "test");
+        DatasetSplit fakeSplit = ParseSplit("fake-split", a.Optional("fake-split") ?? "train");
+        string featuresName = (a.Optional("features") ?? FeatureEvaluation.Fmnist).ToLowerInvariant();
+        if (featuresName is not (FeatureEvaluation.Fmnist or FeatureEvaluation.Inception))
         {
-            "test" => DatasetSplit.Test,
-            "train" => DatasetSplit.Train,
-            string s => throw new UsageException($"invalid --split '{s}': use test or train."),
-        };
-        string featuresName = (a.Optional("features") ?? "fmnist").ToLowerInvariant();
-        if (featuresName is not ("fmnist" or "inception")) throw new UsageException($"invalid --features '{featuresName}': use fmnist or inception.");
+            throw new UsageException($"invalid --features '{featuresName}': use fmnist or inception.");
+        }
         string? device = a.Optional("device");
         if (ema && checkpoint is null) throw new UsageException("--ema needs --checkpoint.");
 
         var report = new EvalReport
         {
-            Source = checkpoint is not null ? $"checkpoint:{Path.GetFullPath(checkpoint)}" : $"folder:{Path.GetFullPath(imagesDir!)}",
+            Source = checkpoint is not null ? $"checkpoint:{Path.GetFullPath(checkpoint)}"
+                : imagesDir is not null ? $"folder:{Path.GetFullPath(imagesDir)}"
+                : $"{fakeDataset} ({FeatureEvaluation.SplitName(fakeSplit)})",
             Ema = ema,
             Seed = seed,
             Dataset = datasetSpec,
-            Split = split.ToString().ToLowerInvariant(),
+            Split = FeatureEvaluation.SplitName(split),
             Features = featuresName,
         };
 
         using FeatureNetwork net = OpenFeatureNetwork(a, featuresName, datasetSpec, device, report);
-        int channels = featuresName == "fmnist" ? 1 : 3;
 
-        // The generated (or folder) images, in chunks, straight into features.
+        // The generated (or dataset) images, in chunks, straight into features.
         int resolution;
         float[] fakeFeatures, fakeLogits;
         if (checkpoint is not null)
@@ -86,37 +92,35 @@ internal sealed class EvalCommand : ICommand
             using P2GanModel model = P2GanModel.Load(checkpoint, device);
             if (ema && model.Options.EmaDecay <= 0) throw new UsageException($"invalid --ema: {checkpoint} was trained without an EMA generator (EmaDecay 0).");
             resolution = model.Options.Resolution;
-            int c = model.Options.Channels;
-            (fakeFeatures, fakeLogits) = ExtractChunks(net, count, resolution, c, (start, n) =>
-                model.Sample(n, seed + (ulong)(start / Chunk), useEma: ema));
+            (fakeFeatures, fakeLogits) = FeatureEvaluation.ExtractSamples(net, model, count, seed, ema);
         }
         else
         {
-            IImageDataset folder = OpenDataset($"folder:{imagesDir}", featuresName == "fmnist" ? 28 : 299, channels, DatasetSplit.Train);
-            resolution = folder.Resolution;
-            count = Math.Min(count, folder.Count);
-            (fakeFeatures, fakeLogits) = ExtractDataset(net, folder, count);
+            // Images that are not generated are read at the feature network's own input size.
+            int nativeSize = featuresName == FeatureEvaluation.Fmnist ? 28 : 299;
+            IImageDataset fakes = imagesDir is not null
+                ? OpenDataset($"folder:{imagesDir}", nativeSize, FeatureEvaluation.RealChannels(featuresName), DatasetSplit.Train)
+                : OpenDataset(fakeDataset!, nativeSize, FeatureEvaluation.RealChannels(featuresName), fakeSplit);
+            resolution = fakes.Resolution;
+            count = Math.Min(count, fakes.Count);
+            (fakeFeatures, fakeLogits) = FeatureEvaluation.ExtractDataset(net, fakes, count);
         }
         report.CountFake = count;
 
-        // Real images at the resolution of the fakes, so both go through the same resize;
-        // their statistics and features come from the real-data statistics cache.
-        IImageDataset real = OpenDataset(datasetSpec, resolution, channels, split);
-        int realCount = Math.Min(count, real.Count);
-        var statsCache = new StatisticsCache(a.Optional("stats-dir"));
-        var key = new StatisticsKey(DatasetIdentity(datasetSpec, split, resolution, channels), report.Split,
-            $"{featuresName}:sha256={StatisticsCache.HashFile(report.FeatureNetwork)}:resize={(int)FeatureResizeMode.PytorchFid}",
-            realCount);
-        CachedStatistics realStats = statsCache.GetOrCompute(key, () =>
+        RealStatistics real;
+        try
         {
-            (float[] f, _) = ExtractDataset(net, real, realCount);
-            return new CachedStatistics(Metrics.Statistics(f, net.FeatureDim), f);
-        }, out bool statsFromCache);
-        float[] realFeatures = realStats.Features!;
-        report.CountReal = realCount;
-        report.RealStatisticsCached = statsFromCache;
+            real = FeatureEvaluation.RealStatistics(net, report.FeatureNetwork, featuresName, datasetSpec, split, resolution, count,
+                a.Optional("stats-dir"));
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message);
+        }
+        report.CountReal = real.Count;
+        report.RealStatisticsCached = real.FromCache;
 
-        EvalMetrics.Compute(report, realStats.Statistics, realFeatures, realCount, fakeFeatures, count, fakeLogits, net, seed);
+        report.SetScores(EvalMetrics.Compute(real, fakeFeatures, count, fakeLogits, net, seed));
 
         PrintTable(Console.Out, report);
         string? outPath = a.Optional("out");
@@ -130,47 +134,45 @@ internal sealed class EvalCommand : ICommand
         {
             NpyFile.Write(featuresOut, fakeFeatures, new TensorShape(count, net.FeatureDim));
             string realOut = Path.ChangeExtension(featuresOut, null) + ".real.npy";
-            NpyFile.Write(realOut, realFeatures, new TensorShape(realCount, net.FeatureDim));
+            NpyFile.Write(realOut, real.Features, new TensorShape(real.Count, net.FeatureDim));
             Console.WriteLine($"Wrote {Path.GetFullPath(featuresOut)} and {Path.GetFullPath(realOut)}");
         }
         return Task.FromResult(ExitCodes.Success);
     }
 
+    private static DatasetSplit ParseSplit(string option, string value) => value.ToLowerInvariant() switch
+    {
+        "test" => DatasetSplit.Test,
+        "train" => DatasetSplit.Train,
+        string s => throw new UsageException($"invalid --{option} '{s}': use test or train."),
+    };
+
     private static FeatureNetwork OpenFeatureNetwork(CommandArguments a, string featuresName, string datasetSpec, string? device, EvalReport report)
     {
-        if (featuresName == "inception")
+        if (featuresName == FeatureEvaluation.Inception)
         {
             string weights = a.Optional("inception") ?? throw new UsageException("--features inception needs --inception FILE (pytorch-fid's weights).");
             report.FeatureNetwork = Path.GetFullPath(weights);
             return FeatureNetwork.LoadInception(weights, device);
         }
         string? file = a.Optional("classifier");
-        if (file is null)
+        if (file is not null)
         {
-            var defaults = new ClassifierTrainingOptions();
-            var options = defaults with
-            {
-                Epochs = a.Positive("classifier-epochs", defaults.Epochs),
-                TrainLimit = a.Optional("classifier-train-limit") is null ? null : a.Positive("classifier-train-limit", 1),
-                Device = device,
-            };
-            // The classifier always learns Fashion-MNIST's training split, whatever split is evaluated.
-            string directory = TrainClassifierCommand.FashionMnistDirectory(datasetSpec);
-            file = ClassifierTraining.GetOrTrain(directory, options, a.Optional("cache-dir"), Console.WriteLine).Path;
+            report.FeatureNetwork = Path.GetFullPath(file);
+            return FeatureNetwork.LoadClassifier(file, device);
         }
-        report.FeatureNetwork = Path.GetFullPath(file);
-        return FeatureNetwork.LoadClassifier(file, device);
-    }
-
-    /// <summary>Content-based identity of the real images: the IDX file's SHA-256 for (Fashion-)MNIST,
-    /// the spec otherwise; plus the conversion (resolution, channels).</summary>
-    private static string DatasetIdentity(string spec, DatasetSplit split, int resolution, int channels)
-    {
-        DatasetSpec parsed = DatasetSpec.Parse(spec);
-        string data = parsed.Kind is DatasetKind.FashionMnist or DatasetKind.Mnist
-            ? $"{parsed.KindName}:sha256={StatisticsCache.HashFile(FashionMnistDataset.FindImages(parsed.Location, split))}"
-            : parsed.ToString();
-        return $"{data}@{resolution}x{resolution}x{channels}";
+        var defaults = new ClassifierTrainingOptions();
+        var options = defaults with
+        {
+            Epochs = a.Positive("classifier-epochs", defaults.Epochs),
+            TrainLimit = a.Optional("classifier-train-limit") is null ? null : a.Positive("classifier-train-limit", 1),
+            Device = device,
+        };
+        // The classifier always learns Fashion-MNIST's training split, whatever split is evaluated.
+        string directory = TrainClassifierCommand.FashionMnistDirectory(datasetSpec);
+        (FeatureNetwork net, report.FeatureNetwork) =
+            FeatureEvaluation.OpenCachedClassifier(directory, options, a.Optional("cache-dir"), Console.WriteLine);
+        return net;
     }
 
     private static IImageDataset OpenDataset(string spec, int resolution, int channels, DatasetSplit split)
@@ -183,31 +185,6 @@ internal sealed class EvalCommand : ICommand
         {
             throw new UsageException(e.Message);
         }
-    }
-
-    private static (float[] Features, float[] Logits) ExtractDataset(FeatureNetwork net, IImageDataset dataset, int count)
-    {
-        int size = dataset.Channels * dataset.Resolution * dataset.Resolution;
-        return ExtractChunks(net, count, dataset.Resolution, dataset.Channels, (start, n) =>
-        {
-            var images = new float[n * size];
-            for (int i = 0; i < n; i++) dataset.CopyImage(start + i, images.AsSpan(i * size, size));
-            return images;
-        });
-    }
-
-    private static (float[] Features, float[] Logits) ExtractChunks(
-        FeatureNetwork net, int count, int resolution, int channels, Func<int, int, float[]> images)
-    {
-        var features = new float[(long)count * net.FeatureDim];
-        var logits = new float[(long)count * net.LogitDim];
-        for (int start = 0; start < count; start += Chunk)
-        {
-            int n = Math.Min(Chunk, count - start);
-            net.Extract(images(start, n), TensorShape.Nchw(n, channels, resolution, resolution),
-                features.AsSpan(start * net.FeatureDim, n * net.FeatureDim), logits.AsSpan(start * net.LogitDim, n * net.LogitDim));
-        }
-        return (features, logits);
     }
 
     private static void PrintTable(TextWriter output, EvalReport r)
@@ -245,4 +222,7 @@ internal sealed class EvalReport
     public double IsMean { get; set; }
     public double IsStd { get; set; }
     public bool RealStatisticsCached { get; set; }
+
+    public void SetScores(EvalScores s) =>
+        (Fid, KidMean, KidStd, Precision, Recall, IsMean, IsStd) = (s.Fid, s.KidMean, s.KidStd, s.Precision, s.Recall, s.IsMean, s.IsStd);
 }

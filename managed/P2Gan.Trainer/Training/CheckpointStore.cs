@@ -5,19 +5,23 @@ namespace P2Gan.Trainer.Training;
 
 /// <summary>
 /// The checkpoints/ folder of a run: step_NNNNNN.ckpt every CheckpointEvery steps (the newest
-/// KeepCheckpoints kept) and final.ckpt at the end. The native core writes each file as
+/// KeepCheckpoints kept), final.ckpt at the end and best.ckpt, the best evaluation so far
+/// (never rotated, and never taken for the newest state: it may be older than the last step). The native core writes each file as
 /// NAME.tmp, fsyncs and renames it, so a file with the .ckpt name is always complete; a
 /// leftover .tmp is the trace of a write that was killed and is deleted here.
 /// </summary>
 public sealed class CheckpointStore(string directory)
 {
     public const string FinalName = "final.ckpt";
+    public const string BestName = "best.ckpt";
     private const string StepPrefix = "step_";
     private const string Extension = ".ckpt";
 
     public string Directory { get; } = Path.GetFullPath(directory);
 
     public string FinalPath => Path.Combine(Directory, FinalName);
+
+    public string BestPath => Path.Combine(Directory, BestName);
 
     public string StepPath(long step) => Path.Combine(Directory, $"{StepPrefix}{step:D6}{Extension}");
 
@@ -92,12 +96,14 @@ public sealed class CheckpointStore(string directory)
     public IReadOnlyList<string> SetAsideNewerThan(long step)
     {
         var newer = StepCheckpoints().Where(c => c.Step > step).Select(c => c.Path).ToList();
-        if (File.Exists(FinalPath))
+        // best.ckpt too: the resumed run compares against the best value of its own past only.
+        foreach (string path in new[] { FinalPath, BestPath })
         {
-            long finalStep;
-            try { finalStep = TrainingState.Read(FinalPath).Step; }
-            catch (Exception e) when (e is P2Gan.Native.P2GanException or InvalidDataException or IOException) { finalStep = long.MaxValue; }
-            if (finalStep > step) newer.Add(FinalPath);
+            if (!File.Exists(path)) continue;
+            long fileStep;
+            try { fileStep = TrainingState.Read(path).Step; }
+            catch (Exception e) when (e is P2Gan.Native.P2GanException or InvalidDataException or IOException) { fileStep = long.MaxValue; }
+            if (fileStep > step) newer.Add(path);
         }
         foreach (string path in newer) File.Move(path, path + ".abandoned", overwrite: true);
         return newer;

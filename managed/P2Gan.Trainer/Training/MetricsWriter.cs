@@ -7,7 +7,7 @@ internal sealed record LoggedStep(StepMetrics Metrics, float LearningRateD, floa
     float? EmaDecay, double ImagesPerSecond, double ElapsedSeconds);
 
 /// <summary>
-/// Appends one JSON object per logged step to metrics.jsonl, flushed at once so a run that
+/// Appends one JSON object per logged step (and one "eval" line per evaluation) to metrics.jsonl, flushed at once so a run that
 /// dies still leaves every line it logged. Keeps the losses for the loss plot.
 /// </summary>
 internal sealed class MetricsWriter : IDisposable
@@ -24,10 +24,10 @@ internal sealed class MetricsWriter : IDisposable
             var kept = new List<string>();
             foreach (string line in File.ReadLines(path))
             {
-                if (TryParse(line) is not { } point) continue; // a line cut by a kill
-                if (point.Step > step) continue;
+                if (TryParse(line) is not { } parsed) continue; // a line cut by a kill
+                if (parsed.Step > step) continue;
                 kept.Add(line);
-                _losses.Add(point);
+                if (parsed.Losses is { } point) _losses.Add(point);
             }
             string tmp = path + ".tmp";
             File.WriteAllLines(tmp, kept);
@@ -64,15 +64,31 @@ internal sealed class MetricsWriter : IDisposable
         _losses.Add(new LossPoint(m.Step, m.LossD, m.LossG));
     }
 
+    /// <summary>{"step": S, "eval": {...}, "eval_seconds": T}: kept apart from the step lines, which
+    /// have a fixed set of keys, so that tools reading losses need not skip half-empty lines.</summary>
+    public void WriteEval(TrainingEvaluation e)
+    {
+        var line = new Dictionary<string, object?>
+        {
+            ["step"] = e.Step,
+            ["eval"] = e.Scores,
+            ["eval_seconds"] = Math.Round(e.Seconds, 3),
+        };
+        _writer.WriteLine(JsonSerializer.Serialize(line, JsonDefaults.Options));
+    }
+
     public void Dispose() => _writer.Dispose();
 
-    private static LossPoint? TryParse(string line)
+    /// <returns>The line's step and, for a step line, its losses (null for an "eval" line).</returns>
+    private static (long Step, LossPoint? Losses)? TryParse(string line)
     {
         try
         {
             using var doc = JsonDocument.Parse(line);
             JsonElement r = doc.RootElement;
-            return new LossPoint(r.GetProperty("step").GetInt64(), ReadFloat(r, "loss_d"), ReadFloat(r, "loss_g"));
+            long step = r.GetProperty("step").GetInt64();
+            if (r.TryGetProperty("eval", out _)) return (step, null);
+            return (step, new LossPoint(step, ReadFloat(r, "loss_d"), ReadFloat(r, "loss_g")));
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {

@@ -37,6 +37,12 @@ public sealed record ResolvedTrainConfig
     public required int CheckpointEvery { get; init; }
     public required int KeepCheckpoints { get; init; }
     public required int EvalEvery { get; init; }
+    // The evaluation settings are not 'required': checkpoints written before they existed still resume.
+    public bool EvalAtEnd { get; init; }
+    public int EvalSamples { get; init; } = TrainEvaluation.DefaultSamples;
+    public string BestMetric { get; init; } = TrainEvaluation.DefaultBestMetric;
+    public string? InceptionWeights { get; init; }
+    public string? EvalCacheDir { get; init; }
     public required float NonFiniteLearningRateFactor { get; init; }
     public required int MaxNonFiniteRetries { get; init; }
 

@@ -14,6 +14,7 @@ public static class ResumeOverrides
     [
         nameof(TrainOptions.Steps), nameof(TrainOptions.LogEvery), nameof(TrainOptions.SampleEvery),
         nameof(TrainOptions.CheckpointEvery), nameof(TrainOptions.KeepCheckpoints), nameof(TrainOptions.EvalEvery),
+        nameof(TrainOptions.EvalAtEnd), nameof(TrainOptions.EvalCacheDir), nameof(TrainOptions.InceptionWeights),
         nameof(TrainOptions.MaxNonFiniteRetries), nameof(TrainOptions.PrefetchBatches), nameof(TrainOptions.DecodeThreads),
     ];
 
@@ -42,6 +43,9 @@ public static class ResumeOverrides
             CheckpointEvery = Set(nameof(TrainOptions.CheckpointEvery)) ? bound.CheckpointEvery : saved.CheckpointEvery,
             KeepCheckpoints = Set(nameof(TrainOptions.KeepCheckpoints)) ? bound.KeepCheckpoints : saved.KeepCheckpoints,
             EvalEvery = Set(nameof(TrainOptions.EvalEvery)) ? bound.EvalEvery : saved.EvalEvery,
+            EvalAtEnd = Set(nameof(TrainOptions.EvalAtEnd)) ? bound.EvalAtEnd ?? saved.EvalAtEnd : saved.EvalAtEnd,
+            EvalCacheDir = Set(nameof(TrainOptions.EvalCacheDir)) ? bound.EvalCacheDir : saved.EvalCacheDir,
+            InceptionWeights = Set(nameof(TrainOptions.InceptionWeights)) ? bound.InceptionWeights : saved.InceptionWeights,
             MaxNonFiniteRetries = Set(nameof(TrainOptions.MaxNonFiniteRetries)) ? bound.MaxNonFiniteRetries : saved.MaxNonFiniteRetries,
             PrefetchBatches = Set(nameof(TrainOptions.PrefetchBatches)) ? bound.PrefetchBatches : saved.PrefetchBatches,
             DecodeThreads = Set(nameof(TrainOptions.DecodeThreads)) ? bound.DecodeThreads : saved.DecodeThreads,

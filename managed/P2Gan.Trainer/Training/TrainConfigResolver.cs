@@ -42,6 +42,11 @@ public static class TrainConfigResolver
             CheckpointEvery = o.CheckpointEvery,
             KeepCheckpoints = o.KeepCheckpoints,
             EvalEvery = o.EvalEvery,
+            EvalAtEnd = o.EvalAtEnd ?? preset.EvalAtEnd,
+            EvalSamples = o.EvalSamples,
+            BestMetric = o.BestMetric,
+            InceptionWeights = string.IsNullOrWhiteSpace(o.InceptionWeights) ? null : o.InceptionWeights,
+            EvalCacheDir = string.IsNullOrWhiteSpace(o.EvalCacheDir) ? null : o.EvalCacheDir,
             NonFiniteLearningRateFactor = o.NonFiniteLearningRateFactor,
             MaxNonFiniteRetries = o.MaxNonFiniteRetries,
         };
@@ -59,7 +64,10 @@ public static class TrainConfigResolver
         Require(c.SampleEvery > 0, nameof(c.SampleEvery), c.SampleEvery, "must be > 0");
         Require(c.CheckpointEvery > 0, nameof(c.CheckpointEvery), c.CheckpointEvery, "must be > 0");
         Require(c.KeepCheckpoints >= 0, nameof(c.KeepCheckpoints), c.KeepCheckpoints, "must be >= 0 (0 keeps all)");
-        Require(c.EvalEvery == 0, nameof(c.EvalEvery), c.EvalEvery, "is reserved: evaluation is not implemented yet, so it must be 0");
+        Require(c.EvalEvery >= 0, nameof(c.EvalEvery), c.EvalEvery, "must be >= 0 (0 = no evaluation during the run)");
+        Require(c.EvalSamples >= 2, nameof(c.EvalSamples), c.EvalSamples, "must be >= 2 (a covariance needs two images)");
+        Require(TrainEvaluation.IsKnownMetric(c.BestMetric), nameof(c.BestMetric), c.BestMetric,
+            $"must be one of {string.Join(", ", TrainEvaluation.Metrics)}");
         Require(c.NonFiniteLearningRateFactor is > 0f and < 1f, nameof(c.NonFiniteLearningRateFactor),
             c.NonFiniteLearningRateFactor, "must be in (0, 1)");
         Require(c.MaxNonFiniteRetries >= 0, nameof(c.MaxNonFiniteRetries), c.MaxNonFiniteRetries, "must be >= 0");

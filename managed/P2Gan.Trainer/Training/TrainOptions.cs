@@ -49,8 +49,18 @@ public sealed class TrainOptions
     public int CheckpointEvery { get; set; } = 500;
     /// <summary>step_*.ckpt files kept (the newest); 0 keeps all. final.ckpt is not counted.</summary>
     public int KeepCheckpoints { get; set; } = 3;
-    /// <summary>Reserved for evaluation (not implemented yet); must be 0.</summary>
+    /// <summary>Evaluate (FID/KID/precision/recall) every N steps and at the end; 0 = never during the run.</summary>
     public int EvalEvery { get; set; }
+    /// <summary>Evaluate once at the end of the run; defaults to the preset's (cpu-small: true).</summary>
+    public bool? EvalAtEnd { get; set; }
+    /// <summary>Generated images per evaluation (real images: min(N, test split size)).</summary>
+    public int EvalSamples { get; set; } = TrainEvaluation.DefaultSamples;
+    /// <summary>Metric that chooses checkpoints/best.ckpt: fmnist_fid, fid, kid_mean (lower is better), precision, recall (higher is better).</summary>
+    public string BestMetric { get; set; } = TrainEvaluation.DefaultBestMetric;
+    /// <summary>FID Inception-v3 weights; evaluation of datasets other than (Fashion-)MNIST needs them.</summary>
+    public string? InceptionWeights { get; set; }
+    /// <summary>Classifier and real-statistics cache; defaults to $P2GAN_CACHE_DIR or ~/.cache/p2gan.</summary>
+    public string? EvalCacheDir { get; set; }
     /// <summary>Learning-rate multiplier applied at each roll-back after a non-finite loss.</summary>
     public float NonFiniteLearningRateFactor { get; set; } = 0.5f;
     /// <summary>Roll-backs allowed in a run before it stops with an error.</summary>

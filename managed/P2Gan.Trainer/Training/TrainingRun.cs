@@ -33,6 +33,9 @@ internal sealed class TrainingRun(
     private int _nonFiniteRetries;
     private long _skippedBefore;
     private long _lastSavedStep = -1;
+    private double? _bestMetricValue; // of config.BestMetric, as held by best.ckpt
+    private bool _warnedMissingBestMetric;
+    private TrainingEvaluation? _lastEvaluation;
 
     private double Elapsed => _elapsedBefore + _clock.Elapsed.TotalSeconds;
 
@@ -54,8 +57,8 @@ internal sealed class TrainingRun(
         {
             TrainingState s = resume.State;
             if (s.Step != model.Step) throw new InvalidDataException($"{resume.CheckpointPath}: host state step {s.Step} != model step {model.Step}.");
-            (position, _learningRateScale, _nonFiniteRetries, _skippedBefore, _elapsedBefore, _lastSavedStep) =
-                (s.Loader, s.LearningRateScale, s.NonFiniteRetries, s.SkippedImages, s.ElapsedSeconds, s.Step);
+            (position, _learningRateScale, _nonFiniteRetries, _skippedBefore, _elapsedBefore, _lastSavedStep, _bestMetricValue) =
+                (s.Loader, s.LearningRateScale, s.NonFiniteRetries, s.SkippedImages, s.ElapsedSeconds, s.Step, s.BestMetricValue);
             logger.LogInformation("Resuming {RunDir} from {Checkpoint} at step {Step} ({Position})",
                 folder.Root, resume.CheckpointPath, s.Step, position);
             foreach (string old in folder.Checkpoints.SetAsideNewerThan(s.Step))
@@ -69,6 +72,7 @@ internal sealed class TrainingRun(
             model.Options.Device, P2GanModel.NativeVersion, folder.Root);
 
         using var metrics = new MetricsWriter(folder.MetricsPath, resume?.State.Step);
+        using var evaluator = new TrainingEvaluator(config, logger);
         var grid = new FixedSampleGrid(dataset, config.Seed);
         bool useEma = model.Options.EmaDecay > 0;
         var shape = TensorShape.Nchw(config.BatchSize, dataset.Channels, dataset.Resolution, dataset.Resolution);
@@ -127,6 +131,8 @@ internal sealed class TrainingRun(
                 }
                 if (m.Step == config.Steps) break; // the end writes its own grid and checkpoint
                 if (m.Step % config.SampleEvery == 0) WriteGridAndPlot(model, grid, metrics, folder, useEma);
+                // Before the step checkpoint, so that it records the best value this evaluation may set.
+                if (evaluator.IsDueAt(m.Step)) EvaluateAndKeepBest(model, loader, evaluator, metrics, folder, useEma);
                 if (m.Step % config.CheckpointEvery == 0) SaveCheckpoint(model, loader, folder.Checkpoints.StepPath(m.Step), folder);
             }
             _clock.Stop();
@@ -144,8 +150,10 @@ internal sealed class TrainingRun(
                 logger.LogInformation("Resume with: p2gan train --resume {RunDir}", folder.Root);
                 return RunOutcome.Interrupted;
             }
+            if (evaluator.IsDueAtEnd) EvaluateAndKeepBest(model, loader, evaluator, metrics, folder, useEma);
             SaveCheckpoint(model, loader, folder.Checkpoints.FinalPath, folder);
             logger.LogInformation("Finished at step {Step} in {Seconds:F1} s of training", model.Step, Elapsed);
+            LogSummary(model.Step, useEma);
             return RunOutcome.Completed;
         }
         finally
@@ -202,7 +210,39 @@ internal sealed class TrainingRun(
         return NewLoader(newest.State.Loader);
     }
 
-    private void SaveCheckpoint(P2GanModel model, DataLoader loader, string path, RunFolder folder)
+    /// <summary>Evaluates, writes the "eval" line and replaces best.ckpt when the BestMetric improved.</summary>
+    private void EvaluateAndKeepBest(P2GanModel model, DataLoader loader, TrainingEvaluator evaluator, MetricsWriter metrics,
+        RunFolder folder, bool useEma)
+    {
+        progress.Break();
+        TrainingEvaluation? e = evaluator.Evaluate(model, useEma);
+        if (e is null) return;
+        _lastEvaluation = e;
+        metrics.WriteEval(e);
+        logger.LogInformation("Eval at step {Step} ({Samples} samples{Ema}, {Seconds:F1} s): {Scores}", e.Step, config.EvalSamples,
+            useEma ? ", EMA generator" : "", e.Seconds, string.Join(", ", e.Scores.Select(kv => $"{kv.Key} {kv.Value:G5}")));
+        if (!e.Scores.TryGetValue(config.BestMetric, out double value))
+        {
+            if (!_warnedMissingBestMetric) logger.LogWarning("BestMetric {Metric} is not among this run's metrics; best.ckpt is not kept", config.BestMetric);
+            _warnedMissingBestMetric = true;
+            return;
+        }
+        if (!TrainEvaluation.IsImprovement(config.BestMetric, value, _bestMetricValue)) return;
+        _bestMetricValue = value;
+        SaveCheckpoint(model, loader, folder.Checkpoints.BestPath, folder, isBest: true);
+        logger.LogInformation("New best {Metric} {Value:G5} at step {Step}", config.BestMetric, value, e.Step);
+    }
+
+    /// <summary>The line a researcher looks for at the end: the final score of the run.</summary>
+    private void LogSummary(long step, bool useEma)
+    {
+        if (_lastEvaluation is not { } e || e.Step != step) return;
+        string scores = string.Join(", ", e.Scores.Select(kv => $"{(kv.Key == TrainEvaluation.FmnistFid ? "FMNIST-FID" : kv.Key)} {kv.Value:F4}"));
+        logger.LogInformation("Summary: {Steps} steps, {Seconds:F1} s of training; {Scores} ({Samples} samples{Ema} vs the test split)",
+            step, Elapsed, scores, config.EvalSamples, useEma ? " of the EMA generator" : "");
+    }
+
+    private void SaveCheckpoint(P2GanModel model, DataLoader loader, string path, RunFolder folder, bool isBest = false)
     {
         var state = new TrainingState
         {
@@ -213,9 +253,11 @@ internal sealed class TrainingRun(
             SkippedImages = _skippedBefore + loader.SkippedImages,
             ElapsedSeconds = Elapsed,
             Config = config,
+            BestMetricValue = _bestMetricValue,
         };
         model.Save(path, state.ToJson());
-        _lastSavedStep = model.Step;
+        // best.ckpt is no resume point of the step sequence: an interrupt must still write step_N.
+        if (!isBest) _lastSavedStep = model.Step;
         foreach (string deleted in folder.Checkpoints.Rotate(config.KeepCheckpoints))
         {
             logger.LogDebug("Deleted old checkpoint {Path}", deleted);

@@ -28,6 +28,9 @@ public sealed record TrainingState
     /// <summary>Training time so far, so elapsed_seconds in metrics.jsonl continues on resume.</summary>
     public required double ElapsedSeconds { get; init; }
     public required ResolvedTrainConfig Config { get; init; }
+    /// <summary>The best value of Config.BestMetric so far (the one checkpoints/best.ckpt holds); null
+    /// before the first evaluation. Kept in every checkpoint so a resumed run compares against it.</summary>
+    public double? BestMetricValue { get; init; }
 
     public string ToJson() => JsonSerializer.Serialize(this, JsonDefaults.Options);
 

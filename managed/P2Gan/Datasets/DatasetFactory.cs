@@ -44,6 +44,8 @@ public static class DatasetFactory
                     0, options.Strict, options.Logger, options.MaxImagePixels);
             case DatasetKind.Synthetic:
                 return new SyntheticShapesDataset(int.Parse(spec.Location), resolution, channels);
+            case DatasetKind.Noise:
+                return new UniformNoiseDataset(int.Parse(spec.Location), resolution, channels);
             default:
                 throw new ArgumentException($"invalid dataset '{spec}': unknown kind; known: {DatasetSpec.Syntax}.");
         }

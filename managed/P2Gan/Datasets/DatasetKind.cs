@@ -15,4 +15,6 @@ public enum DatasetKind
     Folder,
     /// <summary>"synthetic:N": N procedurally drawn images, for tests.</summary>
     Synthetic,
+    /// <summary>"noise:N": N images of uniform noise in [-1, 1], a floor for evaluation sanity checks.</summary>
+    Noise,
 }

@@ -15,10 +15,11 @@ public sealed record DatasetSpec(DatasetKind Kind, string Location)
         [DatasetKind.CelebA] = "celeba",
         [DatasetKind.Folder] = "folder",
         [DatasetKind.Synthetic] = "synthetic",
+        [DatasetKind.Noise] = "noise",
     };
 
     /// <summary>"fashion-mnist:DIR, mnist:DIR, ..." for error messages and help.</summary>
-    public static string Syntax => string.Join(", ", KindNames.Select(k => $"{k.Value}:{(k.Key == DatasetKind.Synthetic ? "N" : "DIR")}"));
+    public static string Syntax => string.Join(", ", KindNames.Select(k => $"{k.Value}:{(k.Key is DatasetKind.Synthetic or DatasetKind.Noise ? "N" : "DIR")}"));
 
     public string KindName => KindNames[Kind];
 
@@ -41,9 +42,9 @@ public sealed record DatasetSpec(DatasetKind Kind, string Location)
             throw new ArgumentException($"invalid dataset '{text}': unknown kind '{name}'; known: {Syntax}.");
         }
         DatasetKind kind = match[0].Key;
-        if (kind == DatasetKind.Synthetic && (!int.TryParse(location, out int n) || n <= 0))
+        if (kind is DatasetKind.Synthetic or DatasetKind.Noise && (!int.TryParse(location, out int n) || n <= 0))
         {
-            throw new ArgumentException($"invalid dataset '{text}': synthetic needs a positive image count, e.g. synthetic:256.");
+            throw new ArgumentException($"invalid dataset '{text}': {match[0].Value} needs a positive image count, e.g. {match[0].Value}:256.");
         }
         return new DatasetSpec(kind, location);
     }

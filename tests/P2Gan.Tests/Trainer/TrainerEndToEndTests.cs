@@ -30,7 +30,9 @@ public sealed class TrainerEndToEndTests
     [
         "train", "--Dataset", $"fashion-mnist:{_datasetDir}", "--BatchSize", "8", "--BaseChannels", "4",
         "--NoiseDim", "8", "--PosteriorDim", "8", "--RunDir", runDir, "--LogEvery", "1", "--SampleEvery", "2",
-        "--Seed", "3", "--Threads", "1", .. extra,
+        "--Seed", "3", "--Threads", "1",
+        // This dataset has no labels and no test split: no evaluation (the preset's EvalAtEnd would train a classifier).
+        "--EvalAtEnd", "false", .. extra,
     ];
 
     private static async Task<(int Code, string Error)> Run(params string[] args)
@@ -152,7 +154,9 @@ public sealed class TrainerEndToEndTests
     [TestCase("--AdainMode", "Fancy", "AdainMode")]
     [TestCase("--LearningRateSchedule", "Cosine", "LearningRateSchedule")]
     [TestCase("--KeepCheckpoints", "-1", "KeepCheckpoints")]
-    [TestCase("--EvalEvery", "100", "EvalEvery")]
+    [TestCase("--EvalEvery", "-1", "EvalEvery")]
+    [TestCase("--EvalSamples", "1", "EvalSamples")]
+    [TestCase("--BestMetric", "is_mean", "BestMetric")]
     [TestCase("--NonFiniteLearningRateFactor", "1.5", "NonFiniteLearningRateFactor")]
     [TestCase("--Dataset", "imagenet:/x", "imagenet")]
     public async Task InvalidOptionFailsNamingIt(string key, string value, string expected)

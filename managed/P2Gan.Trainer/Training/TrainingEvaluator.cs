@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using P2Gan.Datasets;
+using P2Gan.Evaluation;
+using P2Gan.Native;
+using P2Gan.Trainer.Evaluation;
+
+namespace P2Gan.Trainer.Training;
+
+/// <summary>One evaluation during training: the "eval" object of metrics.jsonl and how long it took.</summary>
+internal sealed record TrainingEvaluation(long Step, IReadOnlyDictionary<string, double> Scores, double Seconds);
+
+/// <summary>
+/// Evaluation during 'p2gan train' (docs/evaluation.md): EvalSamples generated images against the
+/// run's test split, in the features of the cached Fashion-MNIST classifier for (Fashion-)MNIST
+/// runs or of Inception-v3 when InceptionWeights is given, through the same code as 'p2gan eval'.
+/// The feature network and the real statistics are prepared once, at the first evaluation.
+/// </summary>
+internal sealed class TrainingEvaluator(ResolvedTrainConfig config, ILogger logger) : IDisposable
+{
+    private FeatureNetwork? _net;
+    private string _networkFile = "";
+    private string _features = "";
+    private RealStatistics? _real;
+    private bool _unavailable; // warned once; no further attempts
+
+    public bool IsDueAt(long step) => config.EvalEvery > 0 && step % config.EvalEvery == 0;
+
+    public bool IsDueAtEnd => config.EvalEvery > 0 || config.EvalAtEnd;
+
+    /// <returns>Null when this run cannot be evaluated (warned once).</returns>
+    public TrainingEvaluation? Evaluate(P2GanModel model, bool useEma)
+    {
+        if (_unavailable) return null;
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            if (_net is null && !Prepare()) return null;
+            // The same seed at every evaluation: the scores of a run differ by the model only.
+            ulong seed = config.Seed;
+            (float[] features, float[] logits) = FeatureEvaluation.ExtractSamples(_net!, model, config.EvalSamples, seed, useEma);
+            _real ??= FeatureEvaluation.RealStatistics(_net!, _networkFile, _features, config.Dataset, DatasetSplit.Test,
+                model.Options.Resolution, config.EvalSamples, CacheSubdirectory("stats"));
+            EvalScores scores = EvalMetrics.Compute(_real, features, config.EvalSamples, logits, _net!, seed);
+            return new TrainingEvaluation(model.Step, scores.ToDictionary(_features), clock.Elapsed.TotalSeconds);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or P2GanException)
+        {
+            // A run of many hours must not die because its evaluation cannot run (e.g. no test split).
+            _unavailable = true;
+            logger.LogError("Evaluation disabled for this run: {Message}", ErrorText.OneLine(e));
+            return null;
+        }
+    }
+
+    private bool Prepare()
+    {
+        DatasetSpec spec = DatasetSpec.Parse(config.Dataset);
+        if (spec.Kind is DatasetKind.FashionMnist or DatasetKind.Mnist)
+        {
+            logger.LogInformation("Evaluation: preparing the Fashion-MNIST classifier (trained once, then cached)");
+            var options = new ClassifierTrainingOptions { Device = config.Device };
+            (_net, _networkFile) = FeatureEvaluation.OpenCachedClassifier(spec.Location, options, CacheSubdirectory("classifiers"),
+                line => logger.LogInformation("{Line}", line));
+            _features = FeatureEvaluation.Fmnist;
+            return true;
+        }
+        if (config.InceptionWeights is { } weights)
+        {
+            _net = FeatureNetwork.LoadInception(weights, config.Device);
+            _networkFile = Path.GetFullPath(weights);
+            _features = FeatureEvaluation.Inception;
+            return true;
+        }
+        _unavailable = true;
+        logger.LogWarning(
+            "Evaluation skipped: dataset {Dataset} is not (fashion-)mnist and no InceptionWeights=FILE was given", config.Dataset);
+        return false;
+    }
+
+    private string? CacheSubdirectory(string name) => config.EvalCacheDir is { } dir ? Path.Combine(dir, name) : null;
+
+    public void Dispose() => _net?.Dispose();
+}

@@ -1,0 +1,105 @@
+using System.Text.Json;
+using P2Gan.Tests.Evaluation;
+using P2Gan.Tests.Support;
+using P2Gan.Trainer.Training;
+
+namespace P2Gan.Tests.Trainer;
+
+/// <summary>
+/// Evaluation during 'p2gan train' on a tiny labelled IDX dataset (64 train / 32 test images),
+/// so the cached classifier trains in about a second, into the test's own cache folder.
+/// </summary>
+[TestFixture]
+[NonParallelizable] // swaps Console.Out/Error
+public sealed class TrainingEvaluationTests
+{
+    private TempDirectory? _temp;
+
+    [SetUp]
+    public void SetUp()
+    {
+        NativeRequirement.Require();
+        _temp = new TempDirectory();
+    }
+
+    [TearDown]
+    public void TearDown() => _temp?.Dispose();
+
+    private string[] TinyEvalTrain(string runDir, params string[] extra) =>
+    [
+        "train", "--Dataset", $"fashion-mnist:{TinyFashionMnist.Write(_temp!.File("fmnist"))}", "--BatchSize", "4",
+        "--BaseChannels", "4", "--NoiseDim", "8", "--PosteriorDim", "8", "--Threads", "1", "--RunDir", runDir, "--Seed", "3",
+        "--LogEvery", "1", "--SampleEvery", "100", "--CheckpointEvery", "1", "--KeepCheckpoints", "1",
+        "--EvalEvery", "2", "--EvalSamples", "16", "--EvalCacheDir", _temp!.File("cache"), .. extra,
+    ];
+
+    [Test]
+    public async Task EvalLinesAppearAtEvalEveryAndBestCheckpointSurvivesRotation()
+    {
+        string runDir = _temp!.File("run");
+        (int code, string error, string output) = await TrainerCli.Run(TinyEvalTrain(runDir, "--Steps", "4"));
+        Assert.That(code, Is.EqualTo(0), error + output);
+
+        List<(long Step, double Fid)> evals = EvalLines(runDir);
+        Assert.That(evals.Select(e => e.Step), Is.EqualTo(new long[] { 2, 4 }), "an eval line every EvalEvery steps, the end included once");
+        Assert.That(evals.All(e => double.IsFinite(e.Fid) && e.Fid >= 0));
+
+        string checkpoints = Path.Combine(runDir, "checkpoints");
+        // KeepCheckpoints 1 rotated the step files away; best.ckpt stays.
+        Assert.That(Directory.GetFiles(checkpoints, "step_*.ckpt"), Has.Length.EqualTo(1));
+        TrainingState best = TrainingState.Read(Path.Combine(checkpoints, CheckpointStore.BestName));
+        (long bestStep, double bestFid) = evals.MinBy(e => e.Fid);
+        Assert.That(best.Step, Is.EqualTo(bestStep));
+        Assert.That(best.BestMetricValue, Is.EqualTo(bestFid));
+        Assert.That(TrainingState.Read(Path.Combine(checkpoints, CheckpointStore.FinalName)).BestMetricValue, Is.EqualTo(bestFid));
+        Assert.That(output, Does.Contain("Summary:").And.Contain("FMNIST-FID"));
+    }
+
+    [Test]
+    public async Task ResumedRunKeepsComparingAgainstTheBestValue()
+    {
+        string runDir = _temp!.File("run");
+        (int code, string error, string output) = await TrainerCli.Run(TinyEvalTrain(runDir, "--Steps", "4"));
+        Assert.That(code, Is.EqualTo(0), error + output);
+        double bestBefore = TrainingState.Read(Path.Combine(runDir, "checkpoints", CheckpointStore.FinalName)).BestMetricValue!.Value;
+
+        (code, error, output) = await TrainerCli.Run("train", "--resume", runDir, "--Steps", "8");
+        Assert.That(code, Is.EqualTo(0), error + output);
+
+        List<(long Step, double Fid)> evals = EvalLines(runDir);
+        Assert.That(evals.Select(e => e.Step), Is.EqualTo(new long[] { 2, 4, 6, 8 }));
+        // best.ckpt is the minimum over both processes: the resumed one started from bestBefore,
+        // not from scratch (else a worse step-6 or step-8 value could have replaced it).
+        (long bestStep, double bestFid) = evals.MinBy(e => e.Fid);
+        TrainingState best = TrainingState.Read(Path.Combine(runDir, "checkpoints", CheckpointStore.BestName));
+        Assert.That(best.Step, Is.EqualTo(bestStep));
+        Assert.That(best.BestMetricValue, Is.EqualTo(bestFid));
+        Assert.That(bestFid, Is.LessThanOrEqualTo(bestBefore));
+    }
+
+    [Test]
+    public async Task RunOnADatasetWithoutFeaturesSkipsEvaluationWithOneWarning()
+    {
+        string runDir = _temp!.File("run");
+        (int code, string error, string output) = await TrainerCli.Run(TrainerCli.TinyTrain(runDir,
+            "--Steps", "4", "--EvalEvery", "2", "--EvalAtEnd", "true", "--EvalCacheDir", _temp!.File("cache")));
+        Assert.That(code, Is.EqualTo(0), error + output);
+        Assert.That(EvalLines(runDir), Is.Empty);
+        Assert.That(System.Text.RegularExpressions.Regex.Matches(output, "Evaluation skipped"), Has.Count.EqualTo(1));
+        Assert.That(File.Exists(Path.Combine(runDir, "checkpoints", CheckpointStore.BestName)), Is.False);
+    }
+
+    private static List<(long Step, double Fid)> EvalLines(string runDir)
+    {
+        var found = new List<(long, double)>();
+        foreach (string line in File.ReadLines(Path.Combine(runDir, "metrics.jsonl")))
+        {
+            using var doc = JsonDocument.Parse(line);
+            if (!doc.RootElement.TryGetProperty("eval", out JsonElement eval)) continue;
+            Assert.That(eval.TryGetProperty("kid_mean", out _) && eval.TryGetProperty("precision", out _) && eval.TryGetProperty("recall", out _));
+            Assert.That(doc.RootElement.GetProperty("eval_seconds").GetDouble(), Is.GreaterThanOrEqualTo(0));
+            found.Add((doc.RootElement.GetProperty("step").GetInt64(), eval.GetProperty("fmnist_fid").GetDouble()));
+        }
+        return found;
+    }
+}
