@@ -68,5 +68,9 @@ public static class TrainerApp
         {
             output.WriteLine($"  {c.Name,-10} {c.Summary}");
         }
+        output.WriteLine();
+        output.WriteLine("Every option can also come from --config FILE.json (an object of option names to");
+        output.WriteLine("values) and from P2GAN_<OPTION> environment variables ('-' as '_'); the command line");
+        output.WriteLine("wins over the environment, which wins over the file.");
     }
 }

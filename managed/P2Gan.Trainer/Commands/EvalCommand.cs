@@ -38,7 +38,7 @@ internal sealed class EvalCommand : ICommand
         output.WriteLine("  --classifier FILE       (the cached one) a classifier file from 'p2gan train-classifier --out'");
         output.WriteLine("  --classifier-epochs N   (the default recipe) epochs of the classifier trained/reused from the cache");
         output.WriteLine("  --classifier-train-limit N  (all) training images of that classifier (quick checks)");
-        output.WriteLine("  --cache-dir DIR         ($P2GAN_CACHE_DIR/classifiers or ~/.cache/p2gan/classifiers) classifier cache");
+        output.WriteLine("  --classifier-dir DIR    ($P2GAN_CACHE_DIR/classifiers or ~/.cache/p2gan/classifiers) classifier cache");
         output.WriteLine("  --stats-dir DIR         ($P2GAN_CACHE_DIR/stats or ~/.cache/p2gan/stats) real-data statistics cache");
         output.WriteLine("  --out FILE.json         (none) write the results as JSON");
         output.WriteLine("  --features-out FILE.npy (none) the generated images' features [N, D]; the real ones go to FILE.real.npy");
@@ -49,7 +49,7 @@ internal sealed class EvalCommand : ICommand
     {
         var a = CommandArguments.Parse(Name, args,
             ["checkpoint", "images", "fake-dataset", "fake-split", "dataset", "split", "count", "seed", "features", "inception", "classifier",
-             "classifier-epochs", "classifier-train-limit", "cache-dir", "stats-dir", "out", "features-out", "device"], ["ema"]);
+             "classifier-epochs", "classifier-train-limit", "classifier-dir", "stats-dir", "out", "features-out", "device"], ["ema"]);
         string? checkpoint = a.Optional("checkpoint"), imagesDir = a.Optional("images"), fakeDataset = a.Optional("fake-dataset");
         if (new[] { checkpoint, imagesDir, fakeDataset }.Count(v => v is not null) != 1)
         {
@@ -171,7 +171,7 @@ internal sealed class EvalCommand : ICommand
         // The classifier always learns Fashion-MNIST's training split, whatever split is evaluated.
         string directory = TrainClassifierCommand.FashionMnistDirectory(datasetSpec);
         (FeatureNetwork net, report.FeatureNetwork) =
-            FeatureEvaluation.OpenCachedClassifier(directory, options, a.Optional("cache-dir"), Console.WriteLine);
+            FeatureEvaluation.OpenCachedClassifier(directory, options, a.Optional("classifier-dir"), Console.WriteLine);
         return net;
     }
 

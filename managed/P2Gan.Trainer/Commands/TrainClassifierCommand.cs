@@ -24,7 +24,7 @@ internal sealed class TrainClassifierCommand : ICommand
         output.WriteLine($"  --seed S            ({d.Seed}) initial weights and shuffles");
         output.WriteLine("  --train-limit N     (all) train on the first N training images only (quick checks)");
         output.WriteLine("  --test-limit N      (all) measure accuracy on the first N test images only");
-        output.WriteLine("  --cache-dir DIR     ($P2GAN_CACHE_DIR/classifiers or ~/.cache/p2gan/classifiers) classifier cache");
+        output.WriteLine("  --classifier-dir DIR ($P2GAN_CACHE_DIR/classifiers or ~/.cache/p2gan/classifiers) classifier cache");
         output.WriteLine("  --out FILE          (none) also copy the trained classifier here");
         output.WriteLine("  --device NAME       (cpu) cpu or cuda[:N]");
     }
@@ -32,7 +32,7 @@ internal sealed class TrainClassifierCommand : ICommand
     public Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
         var a = CommandArguments.Parse(Name, args,
-            ["dataset", "epochs", "seed", "train-limit", "test-limit", "cache-dir", "out", "device"], []);
+            ["dataset", "epochs", "seed", "train-limit", "test-limit", "classifier-dir", "out", "device"], []);
         var defaults = new ClassifierTrainingOptions();
         string directory = FashionMnistDirectory(a.Optional("dataset") ?? DefaultDataset);
         var options = defaults with
@@ -44,7 +44,7 @@ internal sealed class TrainClassifierCommand : ICommand
         };
         int? testLimit = a.Optional("test-limit") is null ? null : a.Positive("test-limit", 1);
 
-        CachedClassifier cached = ClassifierTraining.GetOrTrain(directory, options, a.Optional("cache-dir"), Console.WriteLine);
+        CachedClassifier cached = ClassifierTraining.GetOrTrain(directory, options, a.Optional("classifier-dir"), Console.WriteLine);
         using FeatureNetwork net = FeatureNetwork.LoadClassifier(cached.Path, options.Device);
         double accuracy = ClassifierTraining.Accuracy(net, directory, DatasetSplit.Test, testLimit);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

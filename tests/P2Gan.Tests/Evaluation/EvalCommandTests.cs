@@ -25,7 +25,7 @@ public sealed class EvalCommandTests
         Assert.That(File.Exists(checkpoint), output);
 
         (code, error, output) = await TrainerCli.Run("train-classifier", "--dataset", $"fashion-mnist:{data}",
-            "--epochs", "1", "--seed", "1", "--cache-dir", cache, "--out", temp.File("classifier.p2cls"));
+            "--epochs", "1", "--seed", "1", "--classifier-dir", cache, "--out", temp.File("classifier.p2cls"));
         Assert.That(code, Is.EqualTo(0), error);
         Assert.That(output, Does.Contain("test accuracy"));
         Assert.That(File.Exists(temp.File("classifier.p2cls")));
@@ -33,7 +33,7 @@ public sealed class EvalCommandTests
 
         // The same recipe again: reused, not retrained.
         (code, error, output) = await TrainerCli.Run("train-classifier", "--dataset", $"fashion-mnist:{data}",
-            "--epochs", "1", "--seed", "1", "--cache-dir", cache);
+            "--epochs", "1", "--seed", "1", "--classifier-dir", cache);
         Assert.That(code, Is.EqualTo(0), error);
         Assert.That(output, Does.Contain("reusing").And.Contain("cached"));
 
@@ -82,7 +82,7 @@ public sealed class EvalCommandTests
         Assert.That(code, Is.EqualTo(0), error);
 
         (code, error, string output) = await TrainerCli.Run("eval", "--images", images, "--dataset", $"fashion-mnist:{data}",
-            "--split", "train", "--classifier-epochs", "1", "--classifier-train-limit", "32", "--cache-dir", temp.File("cache"),
+            "--split", "train", "--classifier-epochs", "1", "--classifier-train-limit", "32", "--classifier-dir", temp.File("cache"),
             "--stats-dir", temp.File("stats"), "--out", temp.File("eval.json"));
         Assert.That(code, Is.EqualTo(0), error);
         using var doc = JsonDocument.Parse(File.ReadAllText(temp.File("eval.json")));
