@@ -13,21 +13,10 @@ namespace P2Gan.Tests.Trainer;
 [TestFixture]
 [NonParallelizable] // timing-sensitive child processes
 [Platform(Exclude = "Win")] // POSIX signals
-public sealed class CrashSafetyTests
+public sealed class CrashSafetyTests : NativeRunTest
 {
     private const int Steps = 100; // about 4 s of training for the tiny model with a checkpoint per step
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
-    private TempDirectory? _temp;
-
-    [SetUp]
-    public void SetUp()
-    {
-        NativeRequirement.Require();
-        _temp = new TempDirectory();
-    }
-
-    [TearDown]
-    public void TearDown() => _temp?.Dispose();
 
     private string[] Args(string runDir) =>
         TrainerCli.TinyTrain(runDir, "--Steps", $"{Steps}", "--CheckpointEvery", "1", "--KeepCheckpoints", "2",
@@ -36,7 +25,7 @@ public sealed class CrashSafetyTests
     [Test]
     public void RunKilledRepeatedlyWithSigkillResumesToCompletion()
     {
-        string runDir = _temp!.File("run");
+        string runDir = Temp.File("run");
         var random = new Random(12345);
         int kills = 0;
         for (int attempt = 0; attempt < 4; attempt++)
@@ -71,7 +60,7 @@ public sealed class CrashSafetyTests
     [Test]
     public void SigtermStopsAfterTheCurrentStepWithACheckpointAndExitCodeZero()
     {
-        string runDir = _temp!.File("run");
+        string runDir = Temp.File("run");
         using var child = TrainerCli.Start(TrainerCli.TinyTrain(runDir, "--Steps", "100000", "--CheckpointEvery", "1000",
             "--LogEvery", "1", "--SampleEvery", "1000"));
         string metrics = Path.Combine(runDir, "metrics.jsonl");

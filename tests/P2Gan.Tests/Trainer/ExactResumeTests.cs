@@ -10,27 +10,16 @@ namespace P2Gan.Tests.Trainer;
 /// </summary>
 [TestFixture]
 [NonParallelizable] // swaps Console.Out/Error
-public sealed class ExactResumeTests
+public sealed class ExactResumeTests : NativeRunTest
 {
     private const int K = 4;
-    private TempDirectory? _temp;
-
-    [SetUp]
-    public void SetUp()
-    {
-        NativeRequirement.Require();
-        _temp = new TempDirectory();
-    }
-
-    [TearDown]
-    public void TearDown() => _temp?.Dispose();
 
     private static readonly string[] Quiet = ["--LogEvery", "1", "--SampleEvery", "3", "--CheckpointEvery", "2"];
 
     [Test]
     public async Task RunOfKStepsResumedForKMoreEqualsARunOf2KSteps()
     {
-        string straight = _temp!.File("straight"), split = _temp!.File("split");
+        string straight = Temp.File("straight"), split = Temp.File("split");
         await Train(TrainerCli.TinyTrain(straight, [.. Quiet, "--Steps", $"{2 * K}"]));
         await Train(TrainerCli.TinyTrain(split, [.. Quiet, "--Steps", $"{K}"]));
         await Train("train", "--resume", split, "--Steps", $"{2 * K}");
@@ -45,11 +34,11 @@ public sealed class ExactResumeTests
     public async Task ResumeFromAMidRunCheckpointWithLinearDecayAndEmaWarmupIsExact()
     {
         string[] schedule = ["--LearningRateSchedule", "Linear", "--EmaDecay", "0.99", "--NDis", "2", "--PretrainSteps", "1"];
-        string straight = _temp!.File("straight");
+        string straight = Temp.File("straight");
         await Train(TrainerCli.TinyTrain(straight, [.. Quiet, .. schedule, "--Steps", $"{2 * K}", "--KeepCheckpoints", "0"]));
 
         // A copy of the run, continued from its step-K checkpoint: it re-runs steps K+1..2K.
-        string copy = _temp!.File("copy");
+        string copy = Temp.File("copy");
         CopyDirectory(straight, copy);
         byte[] before = Export(Final(copy));
         await Train("train", "--resume", Path.Combine(copy, "checkpoints", $"step_{K:D6}.ckpt"));
@@ -64,14 +53,14 @@ public sealed class ExactResumeTests
     [Test]
     public async Task ResumeRefusesChangedModelSettingsAndMissingRuns()
     {
-        string run = _temp!.File("run");
+        string run = Temp.File("run");
         await Train(TrainerCli.TinyTrain(run, "--Steps", "1"));
 
         (int code, string error, _) = await TrainerCli.Run("train", "--resume", run, "--Seed", "9");
         Assert.That(code, Is.EqualTo(P2Gan.Trainer.ExitCodes.Usage));
         Assert.That(error, Does.Contain("Seed").And.Contain("--resume"));
 
-        (code, error, _) = await TrainerCli.Run("train", "--resume", _temp!.File("nothing-here"));
+        (code, error, _) = await TrainerCli.Run("train", "--resume", Temp.File("nothing-here"));
         Assert.That(code, Is.EqualTo(P2Gan.Trainer.ExitCodes.Usage));
         Assert.That(error, Does.Contain("nothing-here"));
 
@@ -98,7 +87,7 @@ public sealed class ExactResumeTests
 
     private byte[] Export(string checkpoint)
     {
-        string path = _temp!.File(Guid.NewGuid().ToString("N") + ".safetensors");
+        string path = Temp.File(Guid.NewGuid().ToString("N") + ".safetensors");
         using (P2GanModel model = P2GanModel.Load(checkpoint)) model.ExportSafetensors(path);
         return File.ReadAllBytes(path);
     }

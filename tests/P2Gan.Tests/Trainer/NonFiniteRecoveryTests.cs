@@ -11,21 +11,9 @@ namespace P2Gan.Tests.Trainer;
 /// </summary>
 [TestFixture]
 [NonParallelizable] // swaps Console.Out/Error
-public sealed class NonFiniteRecoveryTests
+public sealed class NonFiniteRecoveryTests : NativeRunTest
 {
-    private TempDirectory? _temp;
-
-    [SetUp]
-    public void SetUp()
-    {
-        NativeRequirement.Require();
-        _temp = new TempDirectory();
-    }
-
-    [TearDown]
-    public void TearDown() => _temp?.Dispose();
-
-    private string[] Args(string factor) => TrainerCli.TinyTrain(_temp!.File("run"), "--Steps", "3", "--LogEvery", "1",
+    private string[] Args(string factor) => TrainerCli.TinyTrain(Temp.File("run"), "--Steps", "3", "--LogEvery", "1",
         "--LearningRateD", "1e30", "--LearningRateG", "1e30", "--NonFiniteLearningRateFactor", factor, "--MaxNonFiniteRetries", "2");
 
     [Test]
@@ -33,7 +21,7 @@ public sealed class NonFiniteRecoveryTests
     {
         (int code, string error, string output) = await TrainerCli.Run(Args("1e-33"));
         Assert.That(code, Is.EqualTo(ExitCodes.Success), error + output);
-        TrainingState state = TrainingState.Read(Path.Combine(_temp!.File("run"), "checkpoints", "final.ckpt"));
+        TrainingState state = TrainingState.Read(Path.Combine(Temp.File("run"), "checkpoints", "final.ckpt"));
         Assert.That(state.NonFiniteRetries, Is.EqualTo(1));
         Assert.That(state.LearningRateScale, Is.EqualTo(1e-33).Within(1e-40));
         Assert.That(state.Step, Is.EqualTo(3));

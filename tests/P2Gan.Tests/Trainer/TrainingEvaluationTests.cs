@@ -11,32 +11,20 @@ namespace P2Gan.Tests.Trainer;
 /// </summary>
 [TestFixture]
 [NonParallelizable] // swaps Console.Out/Error
-public sealed class TrainingEvaluationTests
+public sealed class TrainingEvaluationTests : NativeRunTest
 {
-    private TempDirectory? _temp;
-
-    [SetUp]
-    public void SetUp()
-    {
-        NativeRequirement.Require();
-        _temp = new TempDirectory();
-    }
-
-    [TearDown]
-    public void TearDown() => _temp?.Dispose();
-
     private string[] TinyEvalTrain(string runDir, params string[] extra) =>
     [
-        "train", "--Dataset", $"fashion-mnist:{TinyFashionMnist.Write(_temp!.File("fmnist"))}", "--BatchSize", "4",
+        "train", "--Dataset", $"fashion-mnist:{TinyFashionMnist.Write(Temp.File("fmnist"))}", "--BatchSize", "4",
         "--BaseChannels", "4", "--NoiseDim", "8", "--PosteriorDim", "8", "--Threads", "1", "--RunDir", runDir, "--Seed", "3",
         "--LogEvery", "1", "--SampleEvery", "100", "--CheckpointEvery", "1", "--KeepCheckpoints", "1",
-        "--EvalEvery", "2", "--EvalSamples", "16", "--EvalCacheDir", _temp!.File("cache"), .. extra,
+        "--EvalEvery", "2", "--EvalSamples", "16", "--EvalCacheDir", Temp.File("cache"), .. extra,
     ];
 
     [Test]
     public async Task EvalLinesAppearAtEvalEveryAndBestCheckpointSurvivesRotation()
     {
-        string runDir = _temp!.File("run");
+        string runDir = Temp.File("run");
         (int code, string error, string output) = await TrainerCli.Run(TinyEvalTrain(runDir, "--Steps", "4"));
         Assert.That(code, Is.EqualTo(0), error + output);
 
@@ -58,7 +46,7 @@ public sealed class TrainingEvaluationTests
     [Test]
     public async Task ResumedRunKeepsComparingAgainstTheBestValue()
     {
-        string runDir = _temp!.File("run");
+        string runDir = Temp.File("run");
         (int code, string error, string output) = await TrainerCli.Run(TinyEvalTrain(runDir, "--Steps", "4"));
         Assert.That(code, Is.EqualTo(0), error + output);
         double bestBefore = TrainingState.Read(Path.Combine(runDir, "checkpoints", CheckpointStore.FinalName)).BestMetricValue!.Value;
@@ -80,9 +68,9 @@ public sealed class TrainingEvaluationTests
     [Test]
     public async Task RunOnADatasetWithoutFeaturesSkipsEvaluationWithOneWarning()
     {
-        string runDir = _temp!.File("run");
+        string runDir = Temp.File("run");
         (int code, string error, string output) = await TrainerCli.Run(TrainerCli.TinyTrain(runDir,
-            "--Steps", "4", "--EvalEvery", "2", "--EvalAtEnd", "true", "--EvalCacheDir", _temp!.File("cache")));
+            "--Steps", "4", "--EvalEvery", "2", "--EvalAtEnd", "true", "--EvalCacheDir", Temp.File("cache")));
         Assert.That(code, Is.EqualTo(0), error + output);
         Assert.That(EvalLines(runDir), Is.Empty);
         Assert.That(System.Text.RegularExpressions.Regex.Matches(output, "Evaluation skipped"), Has.Count.EqualTo(1));
