@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <istream>
 #include <string>
 
@@ -24,6 +26,22 @@ T take_le(std::istream& in, const std::string& file_kind, const std::string& pat
     T value = 0;
     for (size_t i = 0; i < sizeof(T); ++i) value |= static_cast<T>(bytes[i]) << (8 * i);
     return value;
+}
+
+// Checks a file's 8-byte magic and u32 format version: "<path> is not a P2Gan <file_kind>
+// (bad magic)" or "<file_kind> <path> has format version N, this library reads M".
+inline void expect_magic_and_version(std::istream& in, const char (&magic)[8], uint32_t version,
+                                     const std::string& file_kind, const std::string& path) {
+    char found[sizeof(magic)];
+    if (!in.read(found, sizeof(found)) || std::memcmp(found, magic, sizeof(magic)) != 0) {
+        fail(P2GAN_STATUS_CHECKPOINT_MISMATCH, path + " is not a P2Gan " + file_kind + " (bad magic)");
+    }
+    const auto format = take_le<uint32_t>(in, file_kind, path, "format version");
+    if (format != version) {
+        fail(P2GAN_STATUS_CHECKPOINT_MISMATCH, file_kind + " " + path + " has format version " +
+                                                   std::to_string(format) + ", this library reads " +
+                                                   std::to_string(version));
+    }
 }
 
 }  // namespace p2gan

@@ -48,16 +48,7 @@ std::ifstream open_for_reading(const std::string& path) {
 }
 
 Header read_header(std::istream& in, const std::string& path) {
-    char magic[sizeof(kMagic)];
-    if (!in.read(magic, sizeof(magic)) || std::memcmp(magic, kMagic, sizeof(kMagic)) != 0) {
-        fail(P2GAN_STATUS_CHECKPOINT_MISMATCH, path + " is not a P2Gan checkpoint (bad magic)");
-    }
-    const auto format = take_le<uint32_t>(in, "checkpoint", path, "format version");
-    if (format != kFormatVersion) {
-        fail(P2GAN_STATUS_CHECKPOINT_MISMATCH, "checkpoint " + path + " has format version " +
-                                                   std::to_string(format) + ", this library reads " +
-                                                   std::to_string(kFormatVersion));
-    }
+    expect_magic_and_version(in, kMagic, kFormatVersion, "checkpoint", path);
     const auto abi = take_le<uint32_t>(in, "checkpoint", path, "ABI version");
     if (abi != P2GAN_ABI_VERSION) {
         fail(P2GAN_STATUS_CHECKPOINT_MISMATCH, "checkpoint " + path + " was written by ABI version " +

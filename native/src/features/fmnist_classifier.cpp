@@ -137,16 +137,7 @@ void FmnistClassifier::save(const std::string& path) {
 std::unique_ptr<FmnistClassifier> FmnistClassifier::load(const std::string& path, const std::string& device) {
     std::ifstream in(path, std::ios::binary);
     if (!in) fail(P2GAN_STATUS_IO_ERROR, "cannot open classifier file " + path + ": " + std::strerror(errno));
-    char magic[sizeof(kMagic)];
-    if (!in.read(magic, sizeof(magic)) || std::memcmp(magic, kMagic, sizeof(kMagic)) != 0) {
-        fail(P2GAN_STATUS_CHECKPOINT_MISMATCH, path + " is not a P2Gan classifier file (bad magic)");
-    }
-    const auto format = take_le<uint32_t>(in, "classifier file", path, "format version");
-    if (format != kFormatVersion) {
-        fail(P2GAN_STATUS_CHECKPOINT_MISMATCH, "classifier file " + path + " has format version " +
-                                                   std::to_string(format) + ", this library reads " +
-                                                   std::to_string(kFormatVersion));
-    }
+    expect_magic_and_version(in, kMagic, kFormatVersion, "classifier file", path);
     const auto size = take_le<uint64_t>(in, "classifier file", path, "archive size");
     if (size > (uint64_t{1} << 32)) fail(P2GAN_STATUS_CHECKPOINT_MISMATCH, "classifier file " + path + " is corrupt");
     std::string archive_bytes(static_cast<size_t>(size), '\0');
