@@ -7,7 +7,7 @@ namespace P2Gan.Native;
 public static class NativeAbi
 {
     /// <summary>P2GAN_ABI_VERSION this binding was written for; the loader refuses any other.</summary>
-    public const uint AbiVersion = 1;
+    public const uint AbiVersion = 2;
 
     /// <summary>Base name passed to LibraryImport; the resolver maps it to the platform file name.</summary>
     public const string LibraryName = "p2gan";
@@ -41,6 +41,27 @@ public enum NativeDistanceEstimator
 {
     ClosedForm = 0,
     Sampled = 1,
+}
+
+/// <summary>P2GAN_PRECISION_* values.</summary>
+public enum NativePrecision
+{
+    Float32 = 0,
+    BFloat16Autocast = 1,
+}
+
+/// <summary>P2GAN_MEMORY_FORMAT_* values.</summary>
+public enum NativeMemoryFormat
+{
+    Contiguous = 0,
+    ChannelsLast = 1,
+}
+
+/// <summary>P2GAN_KERNELS_* values.</summary>
+public enum NativeKernels
+{
+    Fast = 0,
+    Reference = 1,
 }
 
 /// <summary>P2GAN_LOG_* values.</summary>

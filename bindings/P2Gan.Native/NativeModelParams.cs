@@ -3,7 +3,7 @@ using System.Text;
 
 namespace P2Gan.Native;
 
-/// <summary>Blittable mirror of <c>p2gan_model_params</c> (128 bytes on x86_64/arm64).</summary>
+/// <summary>Blittable mirror of <c>p2gan_model_params</c> (144 bytes on x86_64/arm64).</summary>
 /// <remarks>Field order and types follow the header exactly; the implicit 4-byte padding
 /// before <see cref="Seed"/> comes from the sequential layout, as in C.</remarks>
 [StructLayout(LayoutKind.Sequential)]
@@ -32,6 +32,10 @@ internal unsafe struct NativeModelParams
     public int IntraOpThreads;
     public ulong Seed;
     public fixed byte Device[NativeAbi.DeviceNameCapacity];
+    public int Precision;
+    public int MemoryFormat;
+    public int Kernels;
+    public int Reserved;
 
     /// <summary>The device string up to its NUL terminator.</summary>
     public string GetDevice()

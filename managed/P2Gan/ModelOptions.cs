@@ -38,6 +38,9 @@ public sealed class ModelOptions
         IntraOpThreads = p.IntraOpThreads;
         Seed = p.Seed;
         Device = p.GetDevice();
+        Precision = (Precision)p.Precision;
+        MemoryFormat = (MemoryFormat)p.MemoryFormat;
+        Kernels = (Kernels)p.Kernels;
     }
 
     /// <summary>Image side: 32, 64 or 128.</summary>
@@ -76,6 +79,12 @@ public sealed class ModelOptions
     public ulong Seed { get; set; }
     /// <summary>"cpu", "cuda", "cuda:1".</summary>
     public string Device { get; set; }
+    /// <summary>Arithmetic of the train step (bf16 autocast on CUDA only); not stored as part of the model.</summary>
+    public Precision Precision { get; set; }
+    /// <summary>Activation layout inside the networks; not stored as part of the model.</summary>
+    public MemoryFormat MemoryFormat { get; set; }
+    /// <summary>Fast (default) or the reference operations the fast paths are tested against.</summary>
+    public Kernels Kernels { get; set; }
 
     /// <summary>C * H * W of one image.</summary>
     public long ImageElementCount => (long)Channels * Resolution * Resolution;
@@ -109,6 +118,9 @@ public sealed class ModelOptions
         p.IntraOpThreads = IntraOpThreads;
         p.Seed = Seed;
         p.SetDevice(Device ?? throw new ArgumentException("Device must not be null.", nameof(Device)));
+        p.Precision = (int)Precision;
+        p.MemoryFormat = (int)MemoryFormat;
+        p.Kernels = (int)Kernels;
         return p;
     }
 }

@@ -89,7 +89,18 @@ void validate_params(const p2gan_model_params& p) {
             "intra_op_threads must be in [0, 1024] (0 = one per hardware thread)");
     require(std::memchr(p.device, '\0', sizeof(p.device)) != nullptr,
             "device is not NUL-terminated within 32 bytes");
-    parse_device(std::string(p.device));
+    const auto device = parse_device(std::string(p.device));
+    require(p.precision == P2GAN_PRECISION_FLOAT32 || p.precision == P2GAN_PRECISION_BFLOAT16_AUTOCAST,
+            "precision must be 0 (float32) or 1 (bf16 autocast), got " + std::to_string(p.precision));
+    require(p.precision == P2GAN_PRECISION_FLOAT32 || device.is_cuda(),
+            "bf16 autocast (precision 1) runs on CUDA devices only; device is " + device.str());
+    require(p.memory_format == P2GAN_MEMORY_FORMAT_CONTIGUOUS ||
+                p.memory_format == P2GAN_MEMORY_FORMAT_CHANNELS_LAST,
+            "memory_format must be 0 (contiguous) or 1 (channels_last), got " +
+                std::to_string(p.memory_format));
+    require(p.kernels == P2GAN_KERNELS_FAST || p.kernels == P2GAN_KERNELS_REFERENCE,
+            "kernels must be 0 (fast) or 1 (reference), got " + std::to_string(p.kernels));
+    require(p.reserved == 0, "params.reserved must be 0");
 }
 
 int stage_count(const p2gan_model_params& p) {
@@ -110,6 +121,9 @@ struct Field {
     const char* key;
     std::function<std::string(const p2gan_model_params&)> get;
     std::function<void(p2gan_model_params&, const std::string&)> set;
+    // How the step computes, not what the model is: checkpoints written before these
+    // fields existed load with the defaults.
+    bool optional = false;
 };
 
 template <typename T>
@@ -133,6 +147,11 @@ Field number_field(const char* key, T p2gan_model_params::*member) {
                          p.*member = static_cast<T>(x);
                      }
                  }};
+}
+
+Field optional_field(Field f) {
+    f.optional = true;
+    return f;
 }
 
 const std::vector<Field>& fields() {
@@ -163,6 +182,9 @@ const std::vector<Field>& fields() {
                   std::memset(p.device, 0, sizeof(p.device));
                   std::strncpy(p.device, v.c_str(), sizeof(p.device) - 1);
               }},
+        optional_field(number_field("precision", &p2gan_model_params::precision)),
+        optional_field(number_field("memory_format", &p2gan_model_params::memory_format)),
+        optional_field(number_field("kernels", &p2gan_model_params::kernels)),
     };
     return table;
 }
@@ -188,6 +210,7 @@ p2gan_model_params params_from_text(const std::string& text) {
     for (const auto& f : fields()) {
         const auto it = values.find(f.key);
         if (it == values.end()) {
+            if (f.optional) continue;
             fail(P2GAN_STATUS_CHECKPOINT_MISMATCH,
                  std::string("checkpoint header lacks the field \"") + f.key + "\"");
         }

@@ -1,6 +1,7 @@
 #include "model.h"
 
 #include <ATen/CPUGeneratorImpl.h>
+#include <torch/cuda.h>
 
 #include <cmath>
 
@@ -149,8 +150,11 @@ DiscriminatorStep Model::discriminator_step(const torch::Tensor& real) {
     }
     const auto loss = discriminator_loss(real_post, fake_post, priors_, real_e, fake_e);
     require_finite(loss, "L_D");
+    mark_phase(&StepTimings::d_forward_ms);
     loss.backward();
+    mark_phase(&StepTimings::d_backward_ms);
     opt_d_->step();
+    mark_phase(&StepTimings::optimizer_ms);
     return {{real_post.mu.detach(), real_post.sigma.detach()},
             {fake_post.mu.detach(), fake_post.sigma.detach()},
             loss.item<double>()};
@@ -177,9 +181,12 @@ GeneratorStep Model::generator_step(const torch::Tensor& real) {
     const auto l_z = latent_loss(fake_post, real_post);
     const auto l_g = l_adv + params_.lambda_z * l_z;
     require_finite(l_g, "L_G");
+    mark_phase(&StepTimings::g_forward_ms);
     l_g.backward();
+    mark_phase(&StepTimings::g_backward_ms);
     opt_g_->step();
     update_ema();
+    mark_phase(&StepTimings::optimizer_ms);
     return {l_adv.item<double>(), l_z.item<double>(), l_g.item<double>()};
 }
 
@@ -195,8 +202,20 @@ void Model::update_ema() {
     for (size_t i = 0; i < src_buf.size(); ++i) dst_buf[i].copy_(src_buf[i]);
 }
 
+void Model::mark_phase(double StepTimings::*phase) {
+    if (profiling_ && device_.is_cuda()) torch::cuda::synchronize();
+    const auto now = std::chrono::steady_clock::now();
+    timings_.*phase += std::chrono::duration<double, std::milli>(now - phase_start_).count();
+    phase_start_ = now;
+}
+
 p2gan_step_metrics Model::train_step(const torch::Tensor& real_cpu) {
+    const auto step_start = std::chrono::steady_clock::now();
+    timings_ = StepTimings{};
+    timings_.synchronized = profiling_ || !device_.is_cuda();
+    phase_start_ = step_start;
     const auto real = real_cpu.to(device_);
+    mark_phase(&StepTimings::transfer_ms);
     d_->train();
     g_->train();
     p2gan_step_metrics m{};
@@ -225,6 +244,8 @@ p2gan_step_metrics Model::train_step(const torch::Tensor& real_cpu) {
     }
     ++step_;
     m.step = step_;
+    timings_.total_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - step_start).count();
     return m;
 }
 

@@ -3,6 +3,7 @@
 // through this class; nothing here knows about the ABI's raw buffers.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <utility>
@@ -25,6 +26,13 @@ struct DiscriminatorStep {
 
 struct GeneratorStep {
     double loss_adv, loss_z, loss_g;
+};
+
+// Wall-clock milliseconds of each phase of the last train_step (p2gan_step_timings).
+struct StepTimings {
+    bool synchronized = false;  // device synchronized at every phase boundary
+    double transfer_ms = 0, d_forward_ms = 0, d_backward_ms = 0, g_forward_ms = 0,
+           g_backward_ms = 0, optimizer_ms = 0, total_ms = 0;
 };
 
 struct ForwardResult {
@@ -53,6 +61,11 @@ public:
     GeneratorStep generator_step(const torch::Tensor& real);
     bool generator_update_due() const;
 
+    // Phase times of the last train_step. With profiling on, CUDA work is synchronized
+    // at each phase boundary so the times are the phases' own (and the step is slower).
+    const StepTimings& last_step_timings() const { return timings_; }
+    void set_profiling(bool enabled) { profiling_ = enabled; }
+
     // Evaluation mode (running BN statistics, no power iteration), no gradients.
     torch::Tensor generate(const torch::Tensor& noise, const torch::Tensor& codes, bool use_ema);
     Posterior encode(const torch::Tensor& images);
@@ -79,6 +92,8 @@ private:
     torch::Tensor randn(at::IntArrayRef shape);
     Generator& generator_for(bool use_ema);
     void update_ema();
+    // Adds the time since the previous mark to *phase (syncing CUDA first when profiling).
+    void mark_phase(double StepTimings::*phase);
 
     p2gan_model_params params_;
     torch::Device device_;
@@ -89,6 +104,9 @@ private:
     Generator g_ema_{nullptr};
     std::unique_ptr<torch::optim::Adam> opt_d_, opt_g_;
     int64_t step_ = 0;
+    StepTimings timings_;
+    bool profiling_ = false;
+    std::chrono::steady_clock::time_point phase_start_ = std::chrono::steady_clock::now();
 };
 
 }  // namespace p2gan

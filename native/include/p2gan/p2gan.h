@@ -39,7 +39,7 @@ extern "C" {
 #endif
 
 /* Bumped on every change of a signature, struct layout or enum value below. */
-#define P2GAN_ABI_VERSION 1
+#define P2GAN_ABI_VERSION 2
 
 typedef int32_t p2gan_status;
 enum {
@@ -61,6 +61,23 @@ enum {
 enum {
     P2GAN_DISTANCE_CLOSED_FORM = 0, /* (mu1-mu2)^2 + (s1-s2)^2, mean over dims */
     P2GAN_DISTANCE_SAMPLED = 1      /* (a1-a2)^2 with a shared e ~ N(0,1) per element */
+};
+
+/* How the train step computes; none of these change the model or its checkpoints. */
+enum {
+    P2GAN_PRECISION_FLOAT32 = 0,         /* everything in float32 */
+    P2GAN_PRECISION_BFLOAT16_AUTOCAST = 1 /* bf16 autocast of the forward passes (CUDA only) */
+};
+
+enum {
+    P2GAN_MEMORY_FORMAT_CONTIGUOUS = 0,   /* NCHW activations */
+    P2GAN_MEMORY_FORMAT_CHANNELS_LAST = 1 /* NHWC activations inside the networks */
+};
+
+enum {
+    P2GAN_KERNELS_FAST = 0,     /* the optimized paths (docs/benchmarks.md) */
+    P2GAN_KERNELS_REFERENCE = 1 /* the straightforward LibTorch ops; same results to float
+                                 * rounding, kept to test the fast paths against */
 };
 
 enum {
@@ -93,6 +110,10 @@ typedef struct p2gan_model_params {
                                 * pool), and OpenBLAS, if present, is set to 1 thread */
     uint64_t seed;             /* all randomness of the model derives from it */
     char device[32];           /* "cpu", "cuda", "cuda:1"; NUL-terminated */
+    int32_t precision;         /* P2GAN_PRECISION_* */
+    int32_t memory_format;     /* P2GAN_MEMORY_FORMAT_* */
+    int32_t kernels;           /* P2GAN_KERNELS_* */
+    int32_t reserved;          /* must be 0 */
 } p2gan_model_params;
 
 /* What one p2gan_model_train_step did. An output: the library fills every field,
@@ -108,6 +129,21 @@ typedef struct p2gan_step_metrics {
     float real_mu_mean, real_sigma_mean; /* mean of mu(x_r), sigma(x_r) */
     float fake_mu_mean, fake_sigma_mean; /* mean of mu(x_g), sigma(x_g) */
 } p2gan_step_metrics;
+
+/* Wall-clock milliseconds of each phase of the last p2gan_model_train_step. An output:
+ * the library fills every field. On CUDA, phases are separated only while profiling is
+ * on (p2gan_model_set_profiling), which synchronizes the device at each boundary. */
+typedef struct p2gan_step_timings {
+    uint32_t struct_size;
+    int32_t synchronized;      /* 1 when the device was synchronized at each boundary */
+    double transfer_ms;        /* the input batch to the device */
+    double d_forward_ms;       /* D step: D(real), G without gradients, D(fake), L_D */
+    double d_backward_ms;
+    double g_forward_ms;       /* G step: D(real) without gradients, G, D(fake), L_G */
+    double g_backward_ms;
+    double optimizer_ms;       /* both Adam updates and the EMA */
+    double total_ms;           /* the whole call, metrics included */
+} p2gan_step_timings;
 
 /* Losses of one evaluation-mode pass (p2gan_model_forward). */
 typedef struct p2gan_losses {

@@ -108,14 +108,15 @@ public sealed partial class HeaderBindingConsistencyTests
     {
         Assert.Multiple(() =>
         {
-            Assert.That(Unsafe.SizeOf<NativeModelParams>(), Is.EqualTo(128));
-            Assert.That(Marshal.SizeOf<NativeModelParams>(), Is.EqualTo(128));
+            Assert.That(Unsafe.SizeOf<NativeModelParams>(), Is.EqualTo(144));
+            Assert.That(Marshal.SizeOf<NativeModelParams>(), Is.EqualTo(144));
             Assert.That(Unsafe.SizeOf<NativeStepMetrics>(), Is.EqualTo(48));
             Assert.That(Marshal.SizeOf<NativeStepMetrics>(), Is.EqualTo(48));
             Assert.That(Unsafe.SizeOf<NativeLosses>(), Is.EqualTo(16));
             Assert.That(Marshal.SizeOf<NativeLosses>(), Is.EqualTo(16));
             Assert.That(Marshal.OffsetOf<NativeModelParams>(nameof(NativeModelParams.Seed)), Is.EqualTo((nint)88));
             Assert.That(Marshal.OffsetOf<NativeModelParams>(nameof(NativeModelParams.Device)), Is.EqualTo((nint)96));
+            Assert.That(Marshal.OffsetOf<NativeModelParams>(nameof(NativeModelParams.Precision)), Is.EqualTo((nint)128));
             Assert.That(Marshal.OffsetOf<NativeStepMetrics>(nameof(NativeStepMetrics.Step)), Is.EqualTo((nint)8));
         });
     }
@@ -151,8 +152,8 @@ public sealed partial class HeaderBindingConsistencyTests
             Assert.That(o.Resolution, Is.EqualTo(32));
             Assert.That(o.Channels, Is.EqualTo(3));
             Assert.That(o.BaseChannels, Is.EqualTo(64));
-            Assert.That(o.NoiseDim, Is.EqualTo(128));
-            Assert.That(o.PosteriorDim, Is.EqualTo(128));
+            Assert.That(o.NoiseDim, Is.EqualTo(144));
+            Assert.That(o.PosteriorDim, Is.EqualTo(144));
             Assert.That(o.AdainMode, Is.EqualTo(AdainMode.Statistics));
             Assert.That(o.DistanceEstimator, Is.EqualTo(DistanceEstimator.ClosedForm));
             Assert.That(o.LambdaZ, Is.EqualTo(10f));
