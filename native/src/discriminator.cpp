@@ -6,7 +6,8 @@ namespace p2gan {
 
 // conv3x3 C->c, then per stage: conv4x4/2 keeping channels, conv3x3 to the next
 // level's channels (doubling, capped at 8c); flatten; two linear heads.
-DiscriminatorImpl::DiscriminatorImpl(const p2gan_model_params& params) {
+DiscriminatorImpl::DiscriminatorImpl(const p2gan_model_params& params)
+    : channels_last_(params.memory_format == P2GAN_MEMORY_FORMAT_CHANNELS_LAST) {
     convs = register_module("convs", torch::nn::ModuleList());
     const int stages = stage_count(params);
     convs->push_back(SNConv2d(params.channels, level_channels(params, 0), 3, 1, 1));
@@ -21,7 +22,7 @@ DiscriminatorImpl::DiscriminatorImpl(const p2gan_model_params& params) {
 }
 
 Posterior DiscriminatorImpl::forward(const torch::Tensor& images) {
-    auto h = images;
+    auto h = channels_last_ ? images.contiguous(torch::MemoryFormat::ChannelsLast) : images;
     for (const auto& conv : *convs) {
         h = torch::leaky_relu(conv->as<SNConv2dImpl>()->forward(h), kLeakySlope);
     }

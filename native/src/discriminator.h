@@ -24,6 +24,9 @@ public:
     torch::nn::ModuleList convs{nullptr};
     SNLinear mu_head{nullptr};
     SNLinear sigma_head{nullptr};
+
+private:
+    bool channels_last_;
 };
 TORCH_MODULE(Discriminator);
 

@@ -1,11 +1,13 @@
 #include "generator.h"
 
 #include "config.h"
+#include "transposed_conv.h"
 
 namespace p2gan {
 
 GeneratorBlockImpl::GeneratorBlockImpl(int64_t in_channels, int64_t out_channels,
-                                       int64_t posterior_dim, int32_t mode) {
+                                       int64_t posterior_dim, int32_t mode, bool fast_kernels)
+    : fast_kernels_(fast_kernels) {
     // No bias: the batch norm inside AdaIN removes any per-channel constant anyway.
     deconv = register_module(
         "deconv", torch::nn::ConvTranspose2d(torch::nn::ConvTranspose2dOptions(in_channels, out_channels, 4)
@@ -16,10 +18,12 @@ GeneratorBlockImpl::GeneratorBlockImpl(int64_t in_channels, int64_t out_channels
 }
 
 torch::Tensor GeneratorBlockImpl::forward(const torch::Tensor& features, const torch::Tensor& codes) {
-    return torch::relu(adain(deconv(features), codes));
+    const auto up = transposed_conv2d(features, deconv->weight, /*stride=*/2, /*padding=*/1, fast_kernels_);
+    return torch::relu(adain(up, codes));
 }
 
-GeneratorImpl::GeneratorImpl(const p2gan_model_params& params) {
+GeneratorImpl::GeneratorImpl(const p2gan_model_params& params)
+    : channels_last_(params.memory_format == P2GAN_MEMORY_FORMAT_CHANNELS_LAST) {
     const int stages = stage_count(params);
     top_channels_ = level_channels(params, stages);
     fc = register_module("fc", torch::nn::Linear(params.noise_dim, top_channels_ * 4 * 4));
@@ -28,7 +32,8 @@ GeneratorImpl::GeneratorImpl(const p2gan_model_params& params) {
     blocks = register_module("blocks", torch::nn::ModuleList());
     for (int level = stages; level > 0; --level) {
         blocks->push_back(GeneratorBlock(level_channels(params, level), level_channels(params, level - 1),
-                                         params.posterior_dim, params.adain_mode));
+                                         params.posterior_dim, params.adain_mode,
+                                         params.kernels == P2GAN_KERNELS_FAST));
     }
     out_conv = register_module(
         "out_conv", torch::nn::Conv2d(torch::nn::Conv2dOptions(level_channels(params, 0), params.channels, 3)
@@ -37,6 +42,7 @@ GeneratorImpl::GeneratorImpl(const p2gan_model_params& params) {
 
 torch::Tensor GeneratorImpl::forward(const torch::Tensor& noise, const torch::Tensor& codes) {
     auto h = fc(noise).view({noise.size(0), top_channels_, 4, 4});
+    if (channels_last_) h = h.contiguous(torch::MemoryFormat::ChannelsLast);
     h = torch::relu(input_adain(h, codes));
     for (const auto& block : *blocks) {
         h = block->as<GeneratorBlockImpl>()->forward(h, codes);

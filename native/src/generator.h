@@ -11,11 +11,16 @@ namespace p2gan {
 
 class GeneratorBlockImpl : public torch::nn::Module {
 public:
-    GeneratorBlockImpl(int64_t in_channels, int64_t out_channels, int64_t posterior_dim, int32_t mode);
+    GeneratorBlockImpl(int64_t in_channels, int64_t out_channels, int64_t posterior_dim, int32_t mode,
+                       bool fast_kernels);
     torch::Tensor forward(const torch::Tensor& features, const torch::Tensor& codes);
 
+    // Holds the weight (named deconv.weight, as in PyTorch); forward runs transposed_conv2d.
     torch::nn::ConvTranspose2d deconv{nullptr};
     AdaIN adain{nullptr};
+
+private:
+    bool fast_kernels_;
 };
 TORCH_MODULE(GeneratorBlock);
 
@@ -32,6 +37,7 @@ public:
 
 private:
     int64_t top_channels_;
+    bool channels_last_;
 };
 TORCH_MODULE(Generator);
 

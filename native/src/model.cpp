@@ -7,6 +7,7 @@
 
 #include "config.h"
 #include "errors.h"
+#include "fused_adam.h"
 #include "init.h"
 #include "log.h"
 #include "threading.h"
@@ -153,7 +154,7 @@ DiscriminatorStep Model::discriminator_step(const torch::Tensor& real) {
     mark_phase(&StepTimings::d_forward_ms);
     loss.backward();
     mark_phase(&StepTimings::d_backward_ms);
-    opt_d_->step();
+    optimizer_step(*opt_d_);
     mark_phase(&StepTimings::optimizer_ms);
     return {{real_post.mu.detach(), real_post.sigma.detach()},
             {fake_post.mu.detach(), fake_post.sigma.detach()},
@@ -184,10 +185,18 @@ GeneratorStep Model::generator_step(const torch::Tensor& real) {
     mark_phase(&StepTimings::g_forward_ms);
     l_g.backward();
     mark_phase(&StepTimings::g_backward_ms);
-    opt_g_->step();
+    optimizer_step(*opt_g_);
     update_ema();
     mark_phase(&StepTimings::optimizer_ms);
     return {l_adv.item<double>(), l_z.item<double>(), l_g.item<double>()};
+}
+
+void Model::optimizer_step(torch::optim::Adam& optimizer) {
+    if (params_.kernels == P2GAN_KERNELS_FAST) {
+        fused_adam_step(optimizer);
+    } else {
+        optimizer.step();
+    }
 }
 
 void Model::update_ema() {

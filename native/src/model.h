@@ -92,6 +92,7 @@ private:
     torch::Tensor randn(at::IntArrayRef shape);
     Generator& generator_for(bool use_ema);
     void update_ema();
+    void optimizer_step(torch::optim::Adam& optimizer);
     // Adds the time since the previous mark to *phase (syncing CUDA first when profiling).
     void mark_phase(double StepTimings::*phase);
 
