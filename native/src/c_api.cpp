@@ -7,6 +7,7 @@
 
 #include "buffers.h"
 #include "c_api_guard.h"
+#include "c_api_model.h"
 #include "checkpoint.h"
 #include "config.h"
 #include "errors.h"
@@ -14,11 +15,6 @@
 #include "model.h"
 #include "p2gan/p2gan.h"
 #include "safetensors.h"
-
-struct p2gan_model {
-    explicit p2gan_model(const p2gan_model_params& params) : model(params) {}
-    p2gan::Model model;
-};
 
 namespace {
 

@@ -11,10 +11,33 @@ namespace p2gan {
 struct ThreadSettings {
     int intra_op_threads;  // what LibTorch now uses
     std::string blas;      // e.g. "OpenBLAS (pthreads), 1 thread" or "not OpenBLAS (unchanged)"
+    int blas_threads;      // OpenBLAS's thread count now; -1 when the BLAS is not OpenBLAS
 };
 
 // intra_op_threads 0 = one per hardware thread. OpenBLAS, when it is the BLAS in this
 // process, is set to 1 thread so that parallelism comes from one pool only.
 ThreadSettings configure_threads(int intra_op_threads);
+
+// The settings now in force: the BLAS description and thread count that the last
+// configure_threads set, or, before any, what the loaded BLAS reports (nothing changed).
+// Thread-safe.
+ThreadSettings current_thread_settings();
+
+// hardware_concurrency, at least 1.
+int hardware_threads();
+
+// Sets OpenBLAS (when it is the BLAS) to `threads` threads for a scope, then back to what
+// configure_threads set (or to what it was, before any). Process-wide: no train step may
+// run in another thread meanwhile. No effect on another BLAS.
+class ScopedBlasThreads {
+public:
+    explicit ScopedBlasThreads(int threads);
+    ~ScopedBlasThreads();
+    ScopedBlasThreads(const ScopedBlasThreads&) = delete;
+    ScopedBlasThreads& operator=(const ScopedBlasThreads&) = delete;
+
+private:
+    int restore_ = -1;
+};
 
 }  // namespace p2gan

@@ -323,6 +323,52 @@ P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_metric_precision_recall(
     const float* real, int64_t count_real, const float* fake, int64_t count_fake, int64_t dim, int64_t k,
     double* out_precision, double* out_recall);
 
+/* ---- benchmarking ------------------------------------------------------------
+ * What `p2gan bench` and tools/p2gan_bench_native report (docs/benchmarks.md). */
+
+/* The process's compute settings. An output: the caller sets struct_size to
+ * sizeof(p2gan_runtime_info) (any other value is refused), the library fills the rest. */
+typedef struct p2gan_runtime_info {
+    uint32_t struct_size;
+    int32_t intra_op_threads;   /* LibTorch's intra-op pool now */
+    int32_t blas_threads;       /* OpenBLAS's thread count as the core set it; -1 when the
+                                 * BLAS is not OpenBLAS (or not known) */
+    int32_t cores;              /* hardware threads (std::thread::hardware_concurrency) */
+    int32_t mkldnn;             /* 1 when LibTorch was built with oneDNN (MKL-DNN) */
+    int32_t cuda_available;     /* 1 when a CUDA device can be used */
+    char libtorch_version[32];  /* TORCH_VERSION the core was built against, NUL-terminated */
+    char blas[160];             /* the BLAS and its threads as the core configured them, e.g.
+                                 * "OpenBLAS 0.3.21 ... , 1 thread"; NUL-terminated, may be cut */
+} p2gan_runtime_info;
+
+/* Thread-safe (reads process-wide settings). */
+P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_runtime_info_get(p2gan_runtime_info* out_info);
+
+/* Phase times of the model's last p2gan_model_train_step (all zero before the first).
+ * out->struct_size must be sizeof(p2gan_step_timings) (set by the caller); the library
+ * fills every field. */
+P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_model_last_step_timings(const p2gan_model* model,
+                                                                          p2gan_step_timings* out_timings);
+/* enabled != 0: from the next step on, CUDA work is synchronized at each phase boundary so
+ * that the phase times are the phases' own (slower steps). No effect on the CPU, where the
+ * phases are always exact. Off when a model is created. */
+P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_model_set_profiling(p2gan_model* model, int32_t enabled);
+
+/* Floating-point operations of one train step on `batch` images (1 <= batch <= 2^20) with
+ * this model's architecture: a D update then a G update, counted from the layer shapes
+ * (conv, transposed conv and linear layers at 2 FLOPs per multiply-accumulate; backward
+ * only where the step computes gradients). The convention is spelled out in
+ * docs/benchmarks.md; the value does not depend on n_dis, pre-training, device or kernels. */
+P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_model_step_flops(const p2gan_model* model, int64_t batch,
+                                                                   double* out_flops);
+
+/* The machine's float32 GEMM peak through the BLAS that LibTorch uses: the best of a few
+ * torch::mm of two size x size matrices (64 <= size <= 16384), in GFLOP/s (2 size^3 / s).
+ * threads: OpenBLAS threads during the probe (0 = one per hardware thread, at most 256);
+ * afterwards OpenBLAS is set back to what model creation set. Process-wide: no train step
+ * may run in another thread meanwhile. threads has no effect on a BLAS that is not OpenBLAS. */
+P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_peak_gemm_gflops(int64_t size, int32_t threads, double* out_gflops);
+
 #ifdef __cplusplus
 }
 #endif
