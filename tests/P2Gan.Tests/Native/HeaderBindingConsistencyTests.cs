@@ -152,8 +152,8 @@ public sealed partial class HeaderBindingConsistencyTests
             Assert.That(o.Resolution, Is.EqualTo(32));
             Assert.That(o.Channels, Is.EqualTo(3));
             Assert.That(o.BaseChannels, Is.EqualTo(64));
-            Assert.That(o.NoiseDim, Is.EqualTo(144));
-            Assert.That(o.PosteriorDim, Is.EqualTo(144));
+            Assert.That(o.NoiseDim, Is.EqualTo(128));
+            Assert.That(o.PosteriorDim, Is.EqualTo(128));
             Assert.That(o.AdainMode, Is.EqualTo(AdainMode.Statistics));
             Assert.That(o.DistanceEstimator, Is.EqualTo(DistanceEstimator.ClosedForm));
             Assert.That(o.LambdaZ, Is.EqualTo(10f));
