@@ -9,7 +9,7 @@ namespace P2Gan;
 /// are NCHW in [-1, 1]. Managed code checks buffer lengths; the native core checks the rest
 /// (shapes against the model, values, NaN policy) and its status becomes a P2GanException.
 /// </summary>
-public sealed unsafe class P2GanModel : IDisposable
+public sealed unsafe partial class P2GanModel : IDisposable
 {
     private readonly SafeModelHandle _handle;
 

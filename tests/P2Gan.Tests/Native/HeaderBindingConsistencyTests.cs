@@ -118,6 +118,15 @@ public sealed partial class HeaderBindingConsistencyTests
             Assert.That(Marshal.OffsetOf<NativeModelParams>(nameof(NativeModelParams.Device)), Is.EqualTo((nint)96));
             Assert.That(Marshal.OffsetOf<NativeModelParams>(nameof(NativeModelParams.Precision)), Is.EqualTo((nint)128));
             Assert.That(Marshal.OffsetOf<NativeStepMetrics>(nameof(NativeStepMetrics.Step)), Is.EqualTo((nint)8));
+            Assert.That(Unsafe.SizeOf<NativeStepTimings>(), Is.EqualTo(64));
+            Assert.That(Marshal.SizeOf<NativeStepTimings>(), Is.EqualTo(64));
+            Assert.That(Marshal.OffsetOf<NativeStepTimings>(nameof(NativeStepTimings.TransferMs)), Is.EqualTo((nint)8));
+            Assert.That(Marshal.OffsetOf<NativeStepTimings>(nameof(NativeStepTimings.TotalMs)), Is.EqualTo((nint)56));
+            Assert.That(Unsafe.SizeOf<NativeRuntimeInfo>(), Is.EqualTo(216));
+            Assert.That(Marshal.SizeOf<NativeRuntimeInfo>(), Is.EqualTo(216));
+            Assert.That(Marshal.OffsetOf<NativeRuntimeInfo>(nameof(NativeRuntimeInfo.CudaAvailable)), Is.EqualTo((nint)20));
+            Assert.That(Marshal.OffsetOf<NativeRuntimeInfo>(nameof(NativeRuntimeInfo.LibTorchVersion)), Is.EqualTo((nint)24));
+            Assert.That(Marshal.OffsetOf<NativeRuntimeInfo>(nameof(NativeRuntimeInfo.Blas)), Is.EqualTo((nint)56));
         });
     }
 
