@@ -13,6 +13,7 @@ public static class TrainerApp
         new ExportCommand(),
         new InterpolateCommand(),
         new EncodeCommand(),
+        new BenchCommand(),
         new BenchDataCommand(),
         new TrainClassifierCommand(),
         new EvalCommand(),

@@ -1,0 +1,62 @@
+using System.Text.Json;
+
+namespace P2Gan.Trainer.Commands;
+
+/// <summary>'p2gan bench': times the real train step (a D update then a G update, exactly as in
+/// training) on synthetic images and prints one JSON object (docs/benchmarks.md). With
+/// --native-only the same loop runs in p2gan-bench-native, with no .NET in it.</summary>
+internal sealed class BenchCommand : ICommand
+{
+    private static readonly string[] Flags = ["native-only", "peak"];
+
+    public string Name => "bench";
+    public string Summary => "time the train step on synthetic data (images/s, phases, GFLOP/s); prints one JSON object";
+
+    public void PrintHelp(TextWriter output)
+    {
+        var d = new BenchSettings();
+        output.WriteLine("Usage: p2gan bench [options]");
+        output.WriteLine();
+        output.WriteLine("Runs the train step on uniform [-1, 1] images from a fixed seed and prints one JSON object:");
+        output.WriteLine("train_images_per_second (batch / median step time), step_ms, sample_images_per_second,");
+        output.WriteLine("phases_ms, threads, libtorch_version, blas, flops_per_step, achieved_gflops, rss_mb, config.");
+        output.WriteLine();
+        output.WriteLine("Options (default):");
+        output.WriteLine($"  --batch N            ({d.Batch}) images per step");
+        output.WriteLine($"  --resolution N       ({d.Resolution}) 32, 64 or 128");
+        output.WriteLine($"  --channels N         ({d.Channels}) 1 or 3");
+        output.WriteLine($"  --base-channels N    ({d.BaseChannels}) c");
+        output.WriteLine($"  --noise-dim N        ({d.NoiseDim}) n");
+        output.WriteLine($"  --posterior-dim N    ({d.PosteriorDim}) d");
+        output.WriteLine($"  --steps N            ({d.Steps}) measured steps");
+        output.WriteLine($"  --warmup N           ({d.Warmup}) steps run before measuring");
+        output.WriteLine("  --threads N          (0 = one per hardware thread) LibTorch intra-op threads");
+        output.WriteLine($"  --adain-mode M       ({d.AdainMode}) {string.Join(" | ", BenchSettings.AdainModes)}");
+        output.WriteLine($"  --kernels K          ({d.Kernels}) {string.Join(" | ", BenchSettings.KernelChoices)}");
+        output.WriteLine($"  --device D           ({d.Device}) cpu | cuda | cuda:N");
+        output.WriteLine($"  --precision P        ({d.Precision}) {string.Join(" | ", BenchSettings.PrecisionChoices)} (bf16: CUDA only)");
+        output.WriteLine($"  --memory-format F    ({d.MemoryFormat}) {string.Join(" | ", BenchSettings.MemoryFormatChoices)}");
+        output.WriteLine($"  --seed N             ({d.Seed}) model and data seed");
+        output.WriteLine("  --peak               (off) also run the float32 GEMM peak probe: peak_gflops, fraction_of_peak");
+        output.WriteLine("  --native-only        (off) run the loop in p2gan-bench-native (C ABI only, no .NET) and");
+        output.WriteLine($"                       print its JSON; looked for beside libp2gan, or at ${NativeBenchDriver.OverrideVariable}");
+        output.WriteLine();
+        output.WriteLine("host is \"dotnet\" or \"native\"; compare the two as a ratio in one run (bench/compare.sh).");
+    }
+
+    public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var a = CommandArguments.Parse(Name, args, BenchSettings.Valued, Flags);
+        BenchSettings settings = BenchSettings.From(a);
+        if (a.Flag("native-only"))
+        {
+            Console.WriteLine(await NativeBenchDriver.RunAsync(settings, cancellationToken));
+        }
+        else
+        {
+            Dictionary<string, object?> result = ManagedBench.Run(settings, cancellationToken);
+            Console.WriteLine(JsonSerializer.Serialize(result, JsonDefaults.Options));
+        }
+        return ExitCodes.Success;
+    }
+}
