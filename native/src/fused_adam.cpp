@@ -33,20 +33,32 @@ struct Coefficients {
     float beta1, one_minus_beta1, beta2, one_minus_beta2, bias_correction2_sqrt, eps, step_size;
 };
 
+// AVX2 where the CPU has it, SSE2 otherwise: the loop is bound by sqrt and division,
+// so vector width is what makes one pass beat LibTorch's eight vectorized ones.
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(_WIN32)
+#define P2GAN_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define P2GAN_VECTOR_CLONES
+#endif
+
 // The arithmetic of torch::optim::Adam::step, operation by operation, in float32.
+P2GAN_VECTOR_CLONES
+void update_range(float* __restrict p, const float* __restrict g, float* __restrict m,
+                  float* __restrict v, int64_t begin, int64_t end, const Coefficients c) {
+    for (int64_t i = begin; i < end; ++i) {
+        const float grad = g[i];
+        const float mean = m[i] * c.beta1 + c.one_minus_beta1 * grad;
+        const float square = v[i] * c.beta2 + c.one_minus_beta2 * (grad * grad);
+        m[i] = mean;
+        v[i] = square;
+        const float denom = std::sqrt(square) / c.bias_correction2_sqrt + c.eps;
+        p[i] = p[i] - c.step_size * (mean / denom);
+    }
+}
+
 void update(float* p, const float* g, float* m, float* v, int64_t n, const Coefficients& c) {
     constexpr int64_t kGrain = 1 << 14;
-    at::parallel_for(0, n, kGrain, [&](int64_t begin, int64_t end) {
-        for (int64_t i = begin; i < end; ++i) {
-            const float grad = g[i];
-            const float mean = m[i] * c.beta1 + c.one_minus_beta1 * grad;
-            const float square = v[i] * c.beta2 + c.one_minus_beta2 * (grad * grad);
-            m[i] = mean;
-            v[i] = square;
-            const float denom = std::sqrt(square) / c.bias_correction2_sqrt + c.eps;
-            p[i] = p[i] - c.step_size * (mean / denom);
-        }
-    });
+    at::parallel_for(0, n, kGrain, [&](int64_t begin, int64_t end) { update_range(p, g, m, v, begin, end, c); });
 }
 
 }  // namespace
