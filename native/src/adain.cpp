@@ -14,7 +14,8 @@ AdaINImpl::AdaINImpl(int64_t channels, int64_t posterior_dim, int32_t mode)
 }
 
 StyleStatistics AdaINImpl::style(const torch::Tensor& codes) {
-    const auto s = posterior(codes);
+    // float32 even under bf16 autocast: the statistics of a 16-value map lose too much in bf16.
+    const auto s = posterior(codes).to(torch::kFloat32);
     const auto batch = codes.size(0);
     if (mode_ == P2GAN_ADAIN_STATISTICS) {
         const auto map = s.view({batch, channels_, kStyleMapSide * kStyleMapSide});

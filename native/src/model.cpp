@@ -10,6 +10,7 @@
 #include "fused_adam.h"
 #include "init.h"
 #include "log.h"
+#include "precision.h"
 #include "threading.h"
 
 namespace p2gan {
@@ -136,20 +137,25 @@ DiscriminatorStep Model::discriminator_step(const torch::Tensor& real) {
     const auto code_noise = randn({batch, params_.posterior_dim});
 
     opt_d_->zero_grad();
-    const auto real_post = d_(real);
-    const auto codes = (real_post.mu + real_post.sigma * code_noise).detach();
-    torch::Tensor fake;
-    {
-        torch::NoGradGuard no_grad;
-        fake = g_(noise, codes);
-    }
-    const auto fake_post = d_(fake);
     std::optional<torch::Tensor> real_e, fake_e;
     if (sampled) {
         real_e = randn({batch, params_.posterior_dim});
         fake_e = randn({batch, params_.posterior_dim});
     }
-    const auto loss = discriminator_loss(real_post, fake_post, priors_, real_e, fake_e);
+    Posterior real_post, fake_post;
+    torch::Tensor loss;
+    {
+        AutocastScope autocast(device_, params_.precision);
+        real_post = d_(real);
+        const auto codes = (real_post.mu + real_post.sigma * code_noise).detach();
+        torch::Tensor fake;
+        {
+            torch::NoGradGuard no_grad;
+            fake = g_(noise, codes);
+        }
+        fake_post = d_(fake);
+        loss = discriminator_loss(real_post, fake_post, priors_, real_e, fake_e);
+    }
     require_finite(loss, "L_D");
     mark_phase(&StepTimings::d_forward_ms);
     loss.backward();
@@ -169,18 +175,22 @@ GeneratorStep Model::generator_step(const torch::Tensor& real) {
 
     FrozenScope frozen(*d_);
     opt_g_->zero_grad();
-    Posterior real_post;
-    {
-        torch::NoGradGuard no_grad;
-        real_post = d_(real);
-    }
-    const auto codes = real_post.mu + real_post.sigma * code_noise;
-    const auto fake_post = d_(g_(noise, codes));
     std::optional<torch::Tensor> e;
     if (sampled) e = randn({batch, params_.posterior_dim});
-    const auto l_adv = adversarial_loss(fake_post, priors_, e);
-    const auto l_z = latent_loss(fake_post, real_post);
-    const auto l_g = l_adv + params_.lambda_z * l_z;
+    torch::Tensor l_adv, l_z, l_g;
+    {
+        AutocastScope autocast(device_, params_.precision);
+        Posterior real_post;
+        {
+            torch::NoGradGuard no_grad;
+            real_post = d_(real);
+        }
+        const auto codes = real_post.mu + real_post.sigma * code_noise;
+        const auto fake_post = d_(g_(noise, codes));
+        l_adv = adversarial_loss(fake_post, priors_, e);
+        l_z = latent_loss(fake_post, real_post);
+        l_g = l_adv + params_.lambda_z * l_z;
+    }
     require_finite(l_g, "L_G");
     mark_phase(&StepTimings::g_forward_ms);
     l_g.backward();
@@ -357,7 +367,7 @@ void Model::load_state(torch::serialize::InputArchive& archive) {
     archive.read("step", step);
     archive.read("rng_state", rng_state);
     step_ = step.item<int64_t>();
-    rng_.set_state(rng_state);
+    rng_.set_state(rng_state.cpu());  // the archive may have been mapped to another device
     // The restored optimizer groups carry the saved learning rates.
     params_.lr_d = static_cast<float>(
         static_cast<torch::optim::AdamOptions&>(opt_d_->param_groups()[0].options()).lr());
