@@ -115,53 +115,66 @@ class Step:
 
     def __init__(self, args):
         self.args = args
+        self.device = torch.device(args.device)
+        fmt = torch.channels_last if args.memory_format == "channels_last" else torch.contiguous_format
         self.D = Discriminator(args.channels, args.resolution, args.base_channels, args.posterior_dim)
         self.G = Generator(args.channels, args.resolution, args.base_channels, args.noise_dim,
                            args.posterior_dim, args.adain_mode)
+        self.D.to(self.device, memory_format=fmt)
+        self.G.to(self.device, memory_format=fmt)
         self.opt_d = torch.optim.Adam(self.D.parameters(), lr=2e-4, betas=(0.0, 0.999))
         self.opt_g = torch.optim.Adam(self.G.parameters(), lr=2e-4, betas=(0.0, 0.999))
         self.prior_a, self.prior_b, self.prior_c = (-1.0, 0.5), (1.0, 1.5), (0.0, 1.0)
         self.lambda_z = 10.0
 
+    def clock(self):
+        if self.device.type == "cuda":
+            torch.cuda.synchronize()
+        return time.perf_counter()
+
+    def autocast(self):
+        return torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.args.precision == "bf16")
+
     def __call__(self, real):
         b, n, d = real.shape[0], self.args.noise_dim, self.args.posterior_dim
-        D, G = self.D, self.G
-        timings = {}
+        D, G, dev = self.D, self.G, self.device
 
-        t0 = time.perf_counter()
+        t0 = self.clock()
         # D update
         self.opt_d.zero_grad(set_to_none=True)
-        mu_r, sigma_r = D(real)
-        codes = (mu_r + sigma_r * torch.randn(b, d)).detach()
-        with torch.no_grad():
-            fake = G(torch.randn(b, n), codes)
-        mu_f, sigma_f = D(fake)
-        loss_d = 0.5 * distance(mu_r, sigma_r, *self.prior_b).mean() + \
-            0.5 * distance(mu_f, sigma_f, *self.prior_a).mean()
-        t1 = time.perf_counter()
+        with self.autocast():
+            mu_r, sigma_r = D(real)
+            codes = (mu_r + sigma_r * torch.randn(b, d, device=dev)).detach()
+            with torch.no_grad():
+                fake = G(torch.randn(b, n, device=dev), codes)
+            mu_f, sigma_f = D(fake)
+            loss_d = 0.5 * distance(mu_r, sigma_r, *self.prior_b).mean() + \
+                0.5 * distance(mu_f, sigma_f, *self.prior_a).mean()
+        t1 = self.clock()
         loss_d.backward()
-        t2 = time.perf_counter()
+        t2 = self.clock()
         self.opt_d.step()
-        t3 = time.perf_counter()
+        t3 = self.clock()
 
         # G update, D frozen
         for p in D.parameters():
             p.requires_grad_(False)
         self.opt_g.zero_grad(set_to_none=True)
-        with torch.no_grad():
-            mu_r, sigma_r = D(real)
-        codes = mu_r + sigma_r * torch.randn(b, d)
-        mu_f, sigma_f = D(G(torch.randn(b, n), codes))
-        loss_adv = 0.5 * distance(mu_f, sigma_f, *self.prior_c).mean()
-        loss_z = (mu_f - mu_r).abs().mean() + (sigma_f - sigma_r).abs().mean()
-        loss_g = loss_adv + self.lambda_z * loss_z
-        t4 = time.perf_counter()
+        with self.autocast():
+            with torch.no_grad():
+                mu_r, sigma_r = D(real)
+            codes = mu_r + sigma_r * torch.randn(b, d, device=dev)
+            mu_f, sigma_f = D(G(torch.randn(b, n, device=dev), codes))
+            loss_adv = 0.5 * distance(mu_f, sigma_f, *self.prior_c).mean()
+            loss_z = (mu_f - mu_r).abs().mean() + (sigma_f - sigma_r).abs().mean()
+            loss_g = loss_adv + self.lambda_z * loss_z
+        t4 = self.clock()
         loss_g.backward()
-        t5 = time.perf_counter()
+        t5 = self.clock()
         self.opt_g.step()
         for p in D.parameters():
             p.requires_grad_(True)
-        t6 = time.perf_counter()
+        t6 = self.clock()
         timings = {"d_forward": t1 - t0, "d_backward": t2 - t1, "g_forward": t4 - t3,
                    "g_backward": t5 - t4, "optimizer": (t3 - t2) + (t6 - t5)}
         return loss_d.item(), loss_g.item(), timings
@@ -193,6 +206,10 @@ def main():
     p.add_argument("--threads", type=int, default=0,
                    help="intra-op threads; 0 keeps PyTorch's default")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--device", default="cpu", help="cpu or cuda[:N]")
+    p.add_argument("--precision", choices=["float32", "bf16"], default="float32",
+                   help="bf16 autocast of the forward passes")
+    p.add_argument("--memory-format", choices=["contiguous", "channels_last"], default="contiguous")
     p.add_argument("--peak", action="store_true", help="also run the GEMM peak probe")
     args = p.parse_args()
 
@@ -201,14 +218,16 @@ def main():
     torch.manual_seed(args.seed)
     step = Step(args)
     real = torch.rand(args.batch, args.channels, args.resolution, args.resolution) * 2 - 1
+    fmt = torch.channels_last if args.memory_format == "channels_last" else torch.contiguous_format
+    real = real.to(step.device).contiguous(memory_format=fmt)
 
     for _ in range(args.warmup):
         step(real)
     times, phases = [], []
     for _ in range(args.steps):
-        t = time.perf_counter()
+        t = step.clock()
         _, _, ph = step(real)
-        times.append(time.perf_counter() - t)
+        times.append(step.clock() - t)
         phases.append(ph)
     median = statistics.median(times)
     result = {
@@ -220,7 +239,7 @@ def main():
         "torch_version": torch.__version__,
         "config": {k: getattr(args, k) for k in
                    ("batch", "resolution", "channels", "base_channels", "noise_dim", "posterior_dim",
-                    "adain_mode", "steps", "warmup")},
+                    "adain_mode", "steps", "warmup", "device", "precision", "memory_format")},
     }
     if args.peak:
         result["peak_gflops"] = peak_gemm_gflops()
