@@ -27,6 +27,10 @@ public sealed record ResolvedTrainConfig
     public required ulong Seed { get; init; }
     public required int Threads { get; init; }
     public required string Device { get; init; }
+    // How the step computes, not what it computes: not 'required', so older checkpoints resume.
+    public Precision Precision { get; init; } = Precision.Float32;
+    public MemoryFormat MemoryFormat { get; init; } = MemoryFormat.Contiguous;
+    public Kernels Kernels { get; init; } = Kernels.Fast;
     public required bool HorizontalFlip { get; init; }
     public required int PrefetchBatches { get; init; }
     public required int DecodeThreads { get; init; }
@@ -63,5 +67,8 @@ public sealed record ResolvedTrainConfig
         IntraOpThreads = Threads,
         Seed = Seed,
         Device = Device,
+        Precision = Precision,
+        MemoryFormat = MemoryFormat,
+        Kernels = Kernels,
     };
 }

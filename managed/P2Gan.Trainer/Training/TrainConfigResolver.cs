@@ -32,6 +32,9 @@ public static class TrainConfigResolver
             Seed = o.Seed,
             Threads = o.Threads,
             Device = o.Device,
+            Precision = o.Precision,
+            MemoryFormat = o.MemoryFormat,
+            Kernels = o.Kernels,
             HorizontalFlip = o.HorizontalFlip,
             PrefetchBatches = o.PrefetchBatches,
             DecodeThreads = o.DecodeThreads,
@@ -74,7 +77,7 @@ public static class TrainConfigResolver
         Require(c.EmaDecay == 0f || c.EmaDecay is > 0f and < 1f, nameof(c.EmaDecay), c.EmaDecay, "must be 0 (off) or in (0, 1)");
         Require(c.PrefetchBatches >= 1, nameof(c.PrefetchBatches), c.PrefetchBatches, "must be >= 1");
         Require(c.DecodeThreads >= 0, nameof(c.DecodeThreads), c.DecodeThreads, "must be >= 0 (0 = one per processor)");
-        Require(c.Threads >= 0, nameof(c.Threads), c.Threads, "must be >= 0 (0 = LibTorch default)");
+        Require(c.Threads >= 0, nameof(c.Threads), c.Threads, "must be >= 0 (0 = one per hardware thread)");
         Require(Enum.IsDefined(c.AdainMode), nameof(c.AdainMode), c.AdainMode, "must be Statistics or Affine");
         Require(Enum.IsDefined(c.LearningRateSchedule), nameof(c.LearningRateSchedule), c.LearningRateSchedule, "must be Constant or Linear");
     }

@@ -31,9 +31,15 @@ public sealed class TrainOptions
     /// <summary>Ramp the EMA decay up as min(EmaDecay, (1+step)/(10+step)).</summary>
     public bool EmaWarmup { get; set; } = true;
     public ulong Seed { get; set; } = 1;
-    /// <summary>LibTorch intra-op threads; 0 leaves LibTorch's default.</summary>
+    /// <summary>LibTorch intra-op threads; 0 = one per hardware thread (OpenBLAS is set to 1).</summary>
     public int Threads { get; set; }
     public string Device { get; set; } = "cpu";
+    /// <summary>Float32 or BFloat16Autocast (CUDA only).</summary>
+    public Precision Precision { get; set; } = Precision.Float32;
+    /// <summary>Contiguous or ChannelsLast activations.</summary>
+    public MemoryFormat MemoryFormat { get; set; } = MemoryFormat.Contiguous;
+    /// <summary>Fast (default) or Reference: the plain LibTorch operations the fast paths are tested against.</summary>
+    public Kernels Kernels { get; set; } = Kernels.Fast;
     /// <summary>Mirror half of the training images left-right.</summary>
     public bool HorizontalFlip { get; set; }
     /// <summary>Batches the loader prepares ahead.</summary>

@@ -28,4 +28,23 @@ public sealed class TrainPresetsTests
         Assert.Throws<ArgumentException>(() => DatasetSource.Parse("cifar:/x"));
         Assert.Throws<ArgumentException>(() => DatasetSource.Parse("/no/kind"));
     }
+
+    [Test]
+    public void StepOptionsReachTheModelAndDefaultToTheFastFloat32Path()
+    {
+        var now = new DateTime(2026, 1, 1);
+        ModelOptions defaults = TrainConfigResolver.Resolve(new TrainOptions(), 1, now).ToModelOptions();
+        Assert.That((defaults.Precision, defaults.MemoryFormat, defaults.Kernels),
+            Is.EqualTo((Precision.Float32, MemoryFormat.Contiguous, Kernels.Fast)));
+
+        var options = new TrainOptions
+        {
+            Precision = Precision.BFloat16Autocast,
+            MemoryFormat = MemoryFormat.ChannelsLast,
+            Kernels = Kernels.Reference,
+        };
+        ModelOptions model = TrainConfigResolver.Resolve(options, 1, now).ToModelOptions();
+        Assert.That((model.Precision, model.MemoryFormat, model.Kernels),
+            Is.EqualTo((Precision.BFloat16Autocast, MemoryFormat.ChannelsLast, Kernels.Reference)));
+    }
 }
