@@ -4,6 +4,9 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 
+#include <sstream>
+
+#include "config.h"
 #include "fused_adam.h"
 #include "model.h"
 #include "test_support.h"
@@ -186,6 +189,57 @@ TEST(FusedAdam, ParametersWithoutGradientsAreLeftAlone) {
     fused_adam_step(opt);
     EXPECT_TRUE(torch::equal(params[0], torch::ones({10})));
     EXPECT_TRUE(opt.state().empty());
+}
+
+}  // namespace
+}  // namespace p2gan
+
+namespace p2gan {
+namespace {
+
+std::string validation_error(const std::function<void(p2gan_model_params&)>& change) {
+    auto p = default_params();
+    change(p);
+    try {
+        validate_params(p);
+    } catch (const std::exception& e) {
+        return e.what();
+    }
+    return "";
+}
+
+TEST(StepOptions, InvalidValuesAreRefusedWithTheirName) {
+    EXPECT_NE(validation_error([](auto& p) { p.precision = P2GAN_PRECISION_BFLOAT16_AUTOCAST; }).find("CUDA"),
+              std::string::npos);
+    EXPECT_NE(validation_error([](auto& p) { p.precision = 5; }).find("precision"), std::string::npos);
+    EXPECT_NE(validation_error([](auto& p) { p.memory_format = 2; }).find("memory_format"), std::string::npos);
+    EXPECT_NE(validation_error([](auto& p) { p.kernels = -1; }).find("kernels"), std::string::npos);
+    EXPECT_NE(validation_error([](auto& p) { p.reserved = 1; }).find("reserved"), std::string::npos);
+    EXPECT_EQ(validation_error([](auto&) {}), "");
+}
+
+TEST(StepOptions, TextFormRoundTripsAndOlderHeadersLoadWithDefaults) {
+    auto p = default_params();
+    p.memory_format = P2GAN_MEMORY_FORMAT_CHANNELS_LAST;
+    p.kernels = P2GAN_KERNELS_REFERENCE;
+    const auto back = params_from_text(params_to_text(p));
+    EXPECT_EQ(back.memory_format, P2GAN_MEMORY_FORMAT_CHANNELS_LAST);
+    EXPECT_EQ(back.kernels, P2GAN_KERNELS_REFERENCE);
+
+    // A header written before these fields existed.
+    std::string old_text;
+    std::istringstream lines(params_to_text(default_params()));
+    for (std::string line; std::getline(lines, line);) {
+        if (line.rfind("precision=", 0) == 0 || line.rfind("memory_format=", 0) == 0 ||
+            line.rfind("kernels=", 0) == 0) {
+            continue;
+        }
+        old_text += line + "\n";
+    }
+    const auto old = params_from_text(old_text);
+    EXPECT_EQ(old.precision, P2GAN_PRECISION_FLOAT32);
+    EXPECT_EQ(old.memory_format, P2GAN_MEMORY_FORMAT_CONTIGUOUS);
+    EXPECT_EQ(old.kernels, P2GAN_KERNELS_FAST);
 }
 
 }  // namespace
