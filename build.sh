@@ -4,6 +4,7 @@
 #   ./build.sh train ...  build, then run the default training job (extra args go to `p2gan train`)
 #   ./build.sh test       build, then run every test (CTest for native, dotnet test for managed)
 #   ./build.sh deps       only install the system packages
+#   ./build.sh bench-deps also install what bench/compare.sh needs (python3-torch, the eager baseline)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -13,12 +14,14 @@ CONFIG="${P2GAN_CONFIGURATION:-Release}"
 # LibTorch from Debian, OpenBLAS for its BLAS (the reference BLAS is ~3x slower here),
 # the real dataset of the main job, and the native build/test libraries.
 PACKAGES=(libtorch-dev libopenblas0-pthread dataset-fashion-mnist nlohmann-json3-dev libgtest-dev cmake g++)
+# Only for the PyTorch eager baseline of bench/compare.sh (docs/benchmarks.md).
+BENCH_PACKAGES=(python3-torch)
 
 log() { printf '\n==> %s\n' "$*"; }
 
 install_deps() {
     local missing=()
-    for pkg in "${PACKAGES[@]}"; do
+    for pkg in "$@"; do
         dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
     done
     [ ${#missing[@]} -eq 0 ] && return 0
@@ -44,7 +47,7 @@ build_managed() {
 }
 
 build_all() {
-    install_deps
+    install_deps "${PACKAGES[@]}"
     build_native
     build_managed
 }
@@ -60,9 +63,10 @@ run_tests() {
 command="${1:-build}"
 [ $# -gt 0 ] && shift
 case "$command" in
-    deps) install_deps ;;
+    deps) install_deps "${PACKAGES[@]}" ;;
+    bench-deps) install_deps "${PACKAGES[@]}" "${BENCH_PACKAGES[@]}" ;;
     build) build_all ;;
     test) build_all; run_tests ;;
     train) build_all; log "training: artifacts/bin/p2gan train $*"; "$ROOT/artifacts/bin/p2gan" train "$@" ;;
-    *) echo "usage: ./build.sh [build|train [options]|test|deps]" >&2; exit 2 ;;
+    *) echo "usage: ./build.sh [build|train [options]|test|deps|bench-deps]" >&2; exit 2 ;;
 esac

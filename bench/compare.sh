@@ -48,6 +48,11 @@ done
 [ "$ROUNDS" -ge 1 ] || die_usage "--rounds must be at least 1"
 [ -x "$P2GAN" ] || { echo "compare.sh: $P2GAN missing: build first (./build.sh)" >&2; exit 1; }
 [ -f "$EAGER" ] || { echo "compare.sh: $EAGER missing" >&2; exit 1; }
+if ! "$PYTHON" -c 'import torch' 2>/dev/null; then
+  echo "compare.sh: $PYTHON cannot import torch; installing Debian's python3-torch (./build.sh bench-deps)" >&2
+  "$ROOT/build.sh" bench-deps
+  "$PYTHON" -c 'import torch' || { echo "compare.sh: $PYTHON still cannot import torch" >&2; exit 1; }
+fi
 
 COMMON=(--batch "$BATCH" --resolution "$RESOLUTION" --channels "$CHANNELS" --base-channels "$BASE_CHANNELS"
         --adain-mode "$ADAIN_MODE" --steps "$STEPS" --warmup "$WARMUP")
