@@ -24,9 +24,28 @@ typename StateMap::key_type state_key(const StateMap&, const torch::Tensor& p) {
     }
 }
 
-bool fusable(const torch::Tensor& p, const torch::Tensor& grad) {
-    return p.device().is_cpu() && p.scalar_type() == torch::kFloat32 && p.is_contiguous() &&
-           grad.scalar_type() == torch::kFloat32 && grad.is_contiguous() && !grad.is_sparse();
+bool contiguous_cpu_float(const torch::Tensor& t) {
+    return t.device().is_cpu() && t.scalar_type() == torch::kFloat32 && t.is_contiguous() && !t.is_sparse();
+}
+
+// Whether the fused loop can do every update of this step: plain Adam (no weight decay,
+// no AMSGrad) on contiguous CPU float32 parameters, gradients and moments.
+bool fusable(torch::optim::Adam& opt) {
+    const auto& state = opt.state();
+    for (auto& group : opt.param_groups()) {
+        const auto& options = static_cast<const torch::optim::AdamOptions&>(group.options());
+        if (options.weight_decay() != 0.0 || options.amsgrad()) return false;
+        for (auto& p : group.params()) {
+            const auto& grad = p.grad();
+            if (!grad.defined()) continue;
+            if (!contiguous_cpu_float(p) || !contiguous_cpu_float(grad)) return false;
+            const auto it = state.find(state_key(state, p));
+            if (it == state.end()) continue;
+            const auto& s = static_cast<const torch::optim::AdamParamState&>(*it->second);
+            if (!contiguous_cpu_float(s.exp_avg()) || !contiguous_cpu_float(s.exp_avg_sq())) return false;
+        }
+    }
+    return true;
 }
 
 struct Coefficients {
@@ -64,15 +83,12 @@ void update(float* p, const float* g, float* m, float* v, int64_t n, const Coeff
 }  // namespace
 
 void fused_adam_step(torch::optim::Adam& opt) {
+    if (!fusable(opt)) {
+        opt.step();  // the same arithmetic, operation by operation
+        return;
+    }
     torch::NoGradGuard no_grad;
     auto& state = opt.state();
-    for (auto& group : opt.param_groups()) {
-        const auto& options = static_cast<const torch::optim::AdamOptions&>(group.options());
-        if (options.weight_decay() != 0.0 || options.amsgrad()) {
-            opt.step();
-            return;
-        }
-    }
     for (auto& group : opt.param_groups()) {
         const auto& options = static_cast<const torch::optim::AdamOptions&>(group.options());
         const double beta1 = std::get<0>(options.betas());
@@ -90,17 +106,6 @@ void fused_adam_step(torch::optim::Adam& opt) {
                 it = state.insert({key, std::move(fresh)}).first;
             }
             auto& s = static_cast<torch::optim::AdamParamState&>(*it->second);
-            if (!fusable(p, grad) || !s.exp_avg().is_contiguous() || !s.exp_avg_sq().is_contiguous()) {
-                // The reference arithmetic for this one tensor (same as Adam::step).
-                s.step(s.step() + 1);
-                const double bc1 = 1.0 - std::pow(beta1, static_cast<double>(s.step()));
-                const double bc2 = 1.0 - std::pow(beta2, static_cast<double>(s.step()));
-                s.exp_avg().mul_(beta1).add_(grad, 1.0 - beta1);
-                s.exp_avg_sq().mul_(beta2).addcmul_(grad, grad, 1.0 - beta2);
-                const auto denom = (s.exp_avg_sq().sqrt() / std::sqrt(bc2)).add_(options.eps());
-                p.addcdiv_(s.exp_avg(), denom, -options.lr() / bc1);
-                continue;
-            }
             s.step(s.step() + 1);
             const double bc1 = 1.0 - std::pow(beta1, static_cast<double>(s.step()));
             const double bc2 = 1.0 - std::pow(beta2, static_cast<double>(s.step()));

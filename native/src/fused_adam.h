@@ -12,8 +12,9 @@
 
 namespace p2gan {
 
-// One Adam update of every parameter of opt that has a gradient. Requires
-// weight_decay 0 and amsgrad off (what the model uses); otherwise calls opt.step().
+// One Adam update of every parameter of opt that has a gradient. The fused loop needs
+// weight_decay 0, amsgrad off (what the model uses) and contiguous CPU float32 tensors;
+// otherwise this calls opt.step().
 void fused_adam_step(torch::optim::Adam& opt);
 
 }  // namespace p2gan
