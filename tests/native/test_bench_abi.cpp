@@ -6,20 +6,16 @@
 #include <string>
 #include <vector>
 
+#include "abi_test_support.h"
 #include "p2gan/p2gan.h"
 
 namespace {
 
-std::string last_error() { return p2gan_last_error(); }
+using p2gan::abi_testing::last_error;
 
 p2gan_model_params tiny() {
-    auto p = p2gan_model_default_params();
-    p.channels = 1;
-    p.base_channels = 4;
-    p.noise_dim = 8;
-    p.posterior_dim = 8;
+    auto p = p2gan::abi_testing::tiny_params(5);
     p.intra_op_threads = 1;
-    p.seed = 5;
     return p;
 }
 

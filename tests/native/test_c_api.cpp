@@ -11,26 +11,18 @@
 #include <thread>
 #include <vector>
 
+#include "abi_test_support.h"
 #include "p2gan/p2gan.h"
 
 namespace {
 
 namespace fs = std::filesystem;
+using p2gan::abi_testing::last_error;
 
-p2gan_model_params tiny() {
-    auto p = p2gan_model_default_params();
-    p.channels = 1;
-    p.base_channels = 4;
-    p.noise_dim = 8;
-    p.posterior_dim = 8;
-    p.seed = 2;
-    return p;
-}
+p2gan_model_params tiny() { return p2gan::abi_testing::tiny_params(2); }
 
 constexpr int64_t kBatch = 2;
 constexpr size_t kImage = 32 * 32;
-
-std::string last_error() { return p2gan_last_error(); }
 
 class Api : public ::testing::Test {
 protected:
