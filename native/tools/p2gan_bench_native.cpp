@@ -284,8 +284,8 @@ struct Phases {
 class ModelHandle {
 public:
     // Values the core refuses (a resolution of 33, ...) are usage errors like unknown options.
-    explicit ModelHandle(const p2gan_model_params& p) {
-        const auto status = p2gan_model_create(&p, &model_);
+    ModelHandle(const p2gan_model_params& p, const p2gan_runtime_params& r) {
+        const auto status = p2gan_model_create(&p, &r, &model_);
         if (status == P2GAN_STATUS_INVALID_ARGUMENT) throw UsageError(p2gan_last_error());
         check(status, "p2gan_model_create");
     }
@@ -306,19 +306,23 @@ p2gan_model_params model_params(const Options& o) {
     p.noise_dim = o.noise_dim;
     p.posterior_dim = o.posterior_dim;
     p.adain_mode = o.adain_mode == "affine" ? P2GAN_ADAIN_AFFINE : P2GAN_ADAIN_STATISTICS;
-    p.intra_op_threads = o.threads;
     p.seed = o.seed;
-    std::snprintf(p.device, sizeof p.device, "%s", o.device.c_str());
-    p.precision = o.precision == "bf16" ? P2GAN_PRECISION_BFLOAT16_AUTOCAST : P2GAN_PRECISION_FLOAT32;
-    p.memory_format = o.memory_format == "channels_last" ? P2GAN_MEMORY_FORMAT_CHANNELS_LAST
-                                                         : P2GAN_MEMORY_FORMAT_CONTIGUOUS;
-    p.kernels = o.kernels == "reference" ? P2GAN_KERNELS_REFERENCE : P2GAN_KERNELS_FAST;
     return p;
 }
 
+p2gan_runtime_params runtime_params(const Options& o) {
+    auto r = p2gan_runtime_default_params();
+    r.intra_op_threads = o.threads;
+    std::snprintf(r.device, sizeof r.device, "%s", o.device.c_str());
+    r.precision = o.precision == "bf16" ? P2GAN_PRECISION_BFLOAT16_AUTOCAST : P2GAN_PRECISION_FLOAT32;
+    r.memory_format = o.memory_format == "channels_last" ? P2GAN_MEMORY_FORMAT_CHANNELS_LAST
+                                                         : P2GAN_MEMORY_FORMAT_CONTIGUOUS;
+    r.kernels = o.kernels == "reference" ? P2GAN_KERNELS_REFERENCE : P2GAN_KERNELS_FAST;
+    return r;
+}
+
 std::string run(const Options& o) {
-    const auto params = model_params(o);
-    ModelHandle model(params);
+    ModelHandle model(model_params(o), runtime_params(o));
     p2gan_model* m = model.get();
 
     const size_t image = static_cast<size_t>(o.channels) * o.resolution * o.resolution;

@@ -1,0 +1,26 @@
+// The opaque handles of the C ABI: each owns one core object. Shared by the export files
+// that take them.
+#pragma once
+
+#include <memory>
+#include <utility>
+
+#include "eval/feature_net.h"
+#include "eval/fmnist_classifier.h"
+#include "p2gan/p2gan.h"
+#include "train/model.h"
+
+struct p2gan_model {
+    p2gan_model(const p2gan_model_params& params, const p2gan_runtime_params& runtime) : model(params, runtime) {}
+    p2gan::Model model;
+};
+
+struct p2gan_feature_net {
+    explicit p2gan_feature_net(std::unique_ptr<p2gan::FeatureNet> network) : net(std::move(network)) {}
+    std::unique_ptr<p2gan::FeatureNet> net;
+};
+
+struct p2gan_classifier {
+    explicit p2gan_classifier(std::unique_ptr<p2gan::FmnistClassifier> c) : classifier(std::move(c)) {}
+    std::unique_ptr<p2gan::FmnistClassifier> classifier;
+};

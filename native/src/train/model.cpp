@@ -1,0 +1,404 @@
+#include "train/model.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <torch/cuda.h>
+
+#include <cmath>
+
+#include "config/settings.h"
+#include "runtime/errors.h"
+#include "train/fused_adam.h"
+#include "nn/init.h"
+#include "runtime/log.h"
+#include "runtime/precision.h"
+#include "runtime/threading.h"
+
+namespace p2gan {
+namespace {
+
+// Switches modules to eval mode for a scope and restores their previous modes.
+class EvalScope {
+public:
+    explicit EvalScope(std::vector<torch::nn::Module*> modules) : modules_(std::move(modules)) {
+        for (auto* m : modules_) {
+            was_training_.push_back(m->is_training());
+            m->eval();
+        }
+    }
+    ~EvalScope() {
+        for (size_t i = 0; i < modules_.size(); ++i) modules_[i]->train(was_training_[i]);
+    }
+    EvalScope(const EvalScope&) = delete;
+    EvalScope& operator=(const EvalScope&) = delete;
+
+private:
+    std::vector<torch::nn::Module*> modules_;
+    std::vector<bool> was_training_;
+};
+
+// Freezes D's parameters while G learns through it, restored even on a throw.
+class FrozenScope {
+public:
+    explicit FrozenScope(torch::nn::Module& module) : params_(module.parameters()) {
+        for (auto& p : params_) p.set_requires_grad(false);
+    }
+    ~FrozenScope() {
+        for (auto& p : params_) p.set_requires_grad(true);
+    }
+    FrozenScope(const FrozenScope&) = delete;
+    FrozenScope& operator=(const FrozenScope&) = delete;
+
+private:
+    std::vector<torch::Tensor> params_;
+};
+
+torch::optim::AdamOptions adam_options(double lr, const p2gan_model_params& p) {
+    return torch::optim::AdamOptions(lr).betas({p.beta1, p.beta2}).eps(1e-8).weight_decay(0.0);
+}
+
+void set_lr(torch::optim::Adam& opt, double lr) {
+    for (auto& group : opt.param_groups()) {
+        static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
+    }
+}
+
+// The loss's value, read once: one of the step's host synchronisations (docs/architecture.md).
+double finite_value(const torch::Tensor& loss, const char* name) {
+    const double value = loss.item<double>();
+    if (!std::isfinite(value)) {
+        fail(P2GAN_STATUS_NON_FINITE_LOSS,
+             std::string(name) + " is not finite; this update was skipped (lower the learning rate "
+                                 "or resume from an earlier checkpoint)");
+    }
+    return value;
+}
+
+}  // namespace
+
+Model::Model(const p2gan_model_params& params, const p2gan_runtime_params& runtime)
+    : params_(params),
+      runtime_(runtime),
+      network_(network_config(params, runtime)),
+      device_(torch::Device(std::string(runtime.device))),
+      priors_(make_priors(params)),
+      rng_(at::make_generator<at::CPUGeneratorImpl>(params.seed)) {
+    const auto threads = configure_threads(runtime.intra_op_threads);
+
+    d_ = Discriminator(network_);
+    g_ = Generator(network_);
+    initialize_weights(*d_, rng_);
+    initialize_weights(*g_, rng_);
+    if (params_.ema_decay > 0.0f) {
+        g_ema_ = Generator(network_);
+        torch::NoGradGuard no_grad;
+        auto src = g_->named_parameters();
+        for (auto& dst : g_ema_->named_parameters()) dst.value().copy_(src[dst.key()]);
+        g_ema_->eval();
+        for (auto& p : g_ema_->parameters()) p.set_requires_grad(false);
+    }
+    d_->to(device_);
+    g_->to(device_);
+    if (has_ema()) g_ema_->to(device_);
+
+    opt_d_ = std::make_unique<torch::optim::Adam>(d_->parameters(), adam_options(params_.lr_d, params_));
+    opt_g_ = std::make_unique<torch::optim::Adam>(g_->parameters(), adam_options(params_.lr_g, params_));
+    log_message(P2GAN_LOG_INFORMATION, "model created on " + device_.str() + " with " +
+                                    std::to_string(threads.intra_op_threads) + " intra-op threads; BLAS: " +
+                                    threads.blas);
+}
+
+void Model::set_learning_rates(double lr_d, double lr_g) {
+    if (!(std::isfinite(lr_d) && lr_d > 0.0 && std::isfinite(lr_g) && lr_g > 0.0)) {
+        fail_invalid("learning rates must be finite and > 0");
+    }
+    set_lr(*opt_d_, lr_d);
+    set_lr(*opt_g_, lr_g);
+    params_.lr_d = static_cast<float>(lr_d);
+    params_.lr_g = static_cast<float>(lr_g);
+}
+
+void Model::set_ema_decay(double decay) {
+    if (!has_ema()) fail_invalid("the model has no EMA (create it with ema_decay > 0)");
+    if (!(std::isfinite(decay) && decay > 0.0 && decay < 1.0)) {
+        fail_invalid("EMA decay must be in (0, 1), got " + std::to_string(decay));
+    }
+    params_.ema_decay = static_cast<float>(decay);
+}
+
+torch::Tensor Model::randn(at::IntArrayRef shape) {
+    // Drawn on the CPU so a seed means the same numbers on every device.
+    return torch::randn(shape, rng_, torch::kFloat32).to(device_);
+}
+
+bool Model::generator_update_due() const {
+    if (step_ < params_.pretrain_steps) return false;
+    return (step_ - params_.pretrain_steps + 1) % params_.n_dis == 0;
+}
+
+DiscriminatorStep Model::discriminator_step(const torch::Tensor& real) {
+    const auto batch = real.size(0);
+    const bool sampled = params_.distance_estimator == P2GAN_DISTANCE_SAMPLED;
+    const auto noise = randn({batch, params_.noise_dim});
+    const auto code_noise = randn({batch, params_.posterior_dim});
+
+    opt_d_->zero_grad();
+    std::optional<torch::Tensor> real_e, fake_e;
+    if (sampled) {
+        real_e = randn({batch, params_.posterior_dim});
+        fake_e = randn({batch, params_.posterior_dim});
+    }
+    Posterior real_post, fake_post;
+    torch::Tensor loss;
+    {
+        AutocastScope autocast(device_, runtime_.precision);
+        real_post = d_(real);
+        const auto codes = (real_post.mu + real_post.sigma * code_noise).detach();
+        torch::Tensor fake;
+        {
+            torch::NoGradGuard no_grad;
+            fake = g_(noise, codes);
+        }
+        fake_post = d_(fake);
+        loss = discriminator_loss(real_post, fake_post, priors_, real_e, fake_e);
+    }
+    const double loss_d = finite_value(loss, "L_D");
+    mark_phase(&StepTimings::d_forward_ms);
+    loss.backward();
+    mark_phase(&StepTimings::d_backward_ms);
+    optimizer_step(*opt_d_);
+    mark_phase(&StepTimings::optimizer_ms);
+    return {{real_post.mu.detach(), real_post.sigma.detach()},
+            {fake_post.mu.detach(), fake_post.sigma.detach()},
+            loss_d};
+}
+
+GeneratorStep Model::generator_step(const torch::Tensor& real) {
+    const auto batch = real.size(0);
+    const bool sampled = params_.distance_estimator == P2GAN_DISTANCE_SAMPLED;
+    const auto noise = randn({batch, params_.noise_dim});
+    const auto code_noise = randn({batch, params_.posterior_dim});
+
+    FrozenScope frozen(*d_);
+    opt_g_->zero_grad();
+    std::optional<torch::Tensor> e;
+    if (sampled) e = randn({batch, params_.posterior_dim});
+    torch::Tensor l_adv, l_z, l_g;
+    {
+        AutocastScope autocast(device_, runtime_.precision);
+        Posterior real_post;
+        {
+            torch::NoGradGuard no_grad;
+            real_post = d_(real);
+        }
+        const auto codes = real_post.mu + real_post.sigma * code_noise;
+        const auto fake_post = d_(g_(noise, codes));
+        l_adv = adversarial_loss(fake_post, priors_, e);
+        l_z = latent_loss(fake_post, real_post);
+        l_g = l_adv + params_.lambda_z * l_z;
+    }
+    const double loss_g = finite_value(l_g, "L_G");
+    mark_phase(&StepTimings::g_forward_ms);
+    l_g.backward();
+    mark_phase(&StepTimings::g_backward_ms);
+    optimizer_step(*opt_g_);
+    update_ema();
+    mark_phase(&StepTimings::optimizer_ms);
+    return {l_adv.detach(), l_z.detach(), loss_g};
+}
+
+void Model::optimizer_step(torch::optim::Adam& optimizer) {
+    if (runtime_.kernels == P2GAN_KERNELS_FAST) {
+        fused_adam_step(optimizer);
+    } else {
+        optimizer.step();
+    }
+}
+
+void Model::update_ema() {
+    if (!has_ema()) return;
+    torch::NoGradGuard no_grad;
+    const double decay = params_.ema_decay;
+    auto src = g_->parameters();
+    auto dst = g_ema_->parameters();
+    for (size_t i = 0; i < src.size(); ++i) dst[i].mul_(decay).add_(src[i], 1.0 - decay);
+    auto src_buf = g_->buffers();
+    auto dst_buf = g_ema_->buffers();
+    for (size_t i = 0; i < src_buf.size(); ++i) dst_buf[i].copy_(src_buf[i]);
+}
+
+void Model::mark_phase(double StepTimings::*phase) {
+    if (profiling_ && device_.is_cuda()) torch::cuda::synchronize();
+    const auto now = std::chrono::steady_clock::now();
+    timings_.*phase += std::chrono::duration<double, std::milli>(now - phase_start_).count();
+    phase_start_ = now;
+}
+
+p2gan_step_metrics Model::train_step(const torch::Tensor& real_cpu) {
+    const auto step_start = std::chrono::steady_clock::now();
+    timings_ = StepTimings{};
+    timings_.synchronized = profiling_ || !device_.is_cuda();
+    phase_start_ = step_start;
+    const auto real = real_cpu.to(device_);
+    mark_phase(&StepTimings::transfer_ms);
+    d_->train();
+    g_->train();
+    p2gan_step_metrics m{};
+    m.struct_size = sizeof(p2gan_step_metrics);
+
+    const bool update_g = generator_update_due();
+    const auto d = discriminator_step(real);
+    m.loss_d = static_cast<float>(d.loss_d);
+    torch::Tensor l_adv, l_z;
+    double loss_g = 0;
+    if (update_g) {
+        auto g = generator_step(real);
+        l_adv = g.loss_adv;
+        l_z = g.loss_z;
+        loss_g = g.loss_g;
+        m.g_updated = 1;
+    } else {
+        // The D-step fakes stand in, so the curves stay continuous during pre-training.
+        torch::NoGradGuard no_grad;
+        l_adv = adversarial_loss(d.fake, priors_);
+        l_z = latent_loss(d.fake, d.real);
+    }
+    // Every remaining metric in one read from the device.
+    const auto f32 = [](const torch::Tensor& t) { return t.to(torch::kFloat32); };
+    const auto values = torch::stack({f32(d.real.mu.mean()), f32(d.real.sigma.mean()), f32(d.fake.mu.mean()),
+                                      f32(d.fake.sigma.mean()), f32(l_adv), f32(l_z)})
+                            .to(torch::kCPU);
+    const auto v = values.accessor<float, 1>();
+    m.real_mu_mean = v[0];
+    m.real_sigma_mean = v[1];
+    m.fake_mu_mean = v[2];
+    m.fake_sigma_mean = v[3];
+    m.loss_adv = v[4];
+    m.loss_z = v[5];
+    m.loss_g = static_cast<float>(update_g ? loss_g : static_cast<double>(v[4]) + params_.lambda_z * static_cast<double>(v[5]));
+    ++step_;
+    m.step = step_;
+    timings_.total_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - step_start).count();
+    return m;
+}
+
+Generator& Model::generator_for(bool use_ema) {
+    if (use_ema && !has_ema()) fail_invalid("use_ema requested but the model has no EMA (ema_decay is 0)");
+    return use_ema ? g_ema_ : g_;
+}
+
+torch::Tensor Model::generate(const torch::Tensor& noise, const torch::Tensor& codes, bool use_ema) {
+    auto& g = generator_for(use_ema);
+    EvalScope eval({g.ptr().get()});
+    torch::NoGradGuard no_grad;
+    return g(noise.to(device_), codes.to(device_));
+}
+
+Posterior Model::encode(const torch::Tensor& images) {
+    EvalScope eval({d_.ptr().get()});
+    torch::NoGradGuard no_grad;
+    return d_(images.to(device_));
+}
+
+ForwardResult Model::forward(const torch::Tensor& real, const torch::Tensor& noise,
+                             const torch::Tensor& posterior_noise) {
+    EvalScope eval({d_.ptr().get(), g_.ptr().get()});
+    torch::NoGradGuard no_grad;
+    ForwardResult r;
+    r.real = d_(real.to(device_));
+    r.codes = r.real.mu + r.real.sigma * posterior_noise.to(device_);
+    r.fake = g_(noise.to(device_), r.codes);
+    r.fake_posterior = d_(r.fake);
+    r.loss_d = discriminator_loss(r.real, r.fake_posterior, priors_).item<double>();
+    r.loss_adv = adversarial_loss(r.fake_posterior, priors_).item<double>();
+    r.loss_z = latent_loss(r.fake_posterior, r.real).item<double>();
+    r.loss_g = r.loss_adv + params_.lambda_z * r.loss_z;
+    return r;
+}
+
+torch::Tensor Model::sample(int64_t count, uint64_t seed, const torch::Tensor& real, bool use_ema) {
+    if (real.defined() && real.size(0) != count) {
+        fail_invalid("real holds " + std::to_string(real.size(0)) + " images, count is " + std::to_string(count));
+    }
+    auto gen = at::make_generator<at::CPUGeneratorImpl>(seed);
+    const auto noise = torch::randn({count, params_.noise_dim}, gen, torch::kFloat32);
+    const auto e = torch::randn({count, params_.posterior_dim}, gen, torch::kFloat32).to(device_);
+    torch::Tensor codes;
+    if (real.defined()) {
+        const auto post = encode(real);
+        codes = post.mu + post.sigma * e;
+    } else {
+        codes = priors_.midpoint.mean + priors_.midpoint.std * e;
+    }
+    return generate(noise, codes, use_ema);
+}
+
+torch::Tensor Model::interpolate(const torch::Tensor& noise_a, const torch::Tensor& noise_b,
+                                 const torch::Tensor& code_a, const torch::Tensor& code_b,
+                                 int64_t steps, bool use_ema) {
+    const auto t = torch::linspace(0.0, 1.0, steps, torch::kFloat32).unsqueeze(1);
+    // (1-t)a + t b hits both ends exactly, unlike a + t(b-a).
+    const auto noise = (1.0 - t) * noise_a.unsqueeze(0) + t * noise_b.unsqueeze(0);
+    const auto codes = (1.0 - t) * code_a.unsqueeze(0) + t * code_b.unsqueeze(0);
+    return generate(noise, codes, use_ema);
+}
+
+void Model::save_state(torch::serialize::OutputArchive& archive) {
+    torch::serialize::OutputArchive d, g, od, og;
+    d_->save(d);
+    g_->save(g);
+    opt_d_->save(od);
+    opt_g_->save(og);
+    archive.write("D", d);
+    archive.write("G", g);
+    archive.write("opt_D", od);
+    archive.write("opt_G", og);
+    if (has_ema()) {
+        torch::serialize::OutputArchive e;
+        g_ema_->save(e);
+        archive.write("G_ema", e);
+    }
+    archive.write("step", torch::tensor(step_, torch::kInt64));
+    archive.write("rng_state", rng_.get_state());
+}
+
+void Model::load_state(torch::serialize::InputArchive& archive) {
+    torch::serialize::InputArchive d, g, od, og;
+    archive.read("D", d);
+    archive.read("G", g);
+    archive.read("opt_D", od);
+    archive.read("opt_G", og);
+    d_->load(d);
+    g_->load(g);
+    opt_d_->load(od);
+    opt_g_->load(og);
+    if (has_ema()) {
+        torch::serialize::InputArchive e;
+        archive.read("G_ema", e);
+        g_ema_->load(e);
+    }
+    torch::Tensor step, rng_state;
+    archive.read("step", step);
+    archive.read("rng_state", rng_state);
+    step_ = step.item<int64_t>();
+    rng_.set_state(rng_state.cpu());  // the archive may have been mapped to another device
+    // The restored optimizer groups carry the saved learning rates.
+    params_.lr_d = static_cast<float>(
+        static_cast<torch::optim::AdamOptions&>(opt_d_->param_groups()[0].options()).lr());
+    params_.lr_g = static_cast<float>(
+        static_cast<torch::optim::AdamOptions&>(opt_g_->param_groups()[0].options()).lr());
+}
+
+std::vector<std::pair<std::string, torch::Tensor>> Model::named_tensors() {
+    std::vector<std::pair<std::string, torch::Tensor>> out;
+    auto add = [&out](const std::string& prefix, torch::nn::Module& m) {
+        for (const auto& p : m.named_parameters()) out.emplace_back(prefix + p.key(), p.value());
+        for (const auto& b : m.named_buffers()) out.emplace_back(prefix + b.key(), b.value());
+    };
+    add("D.", *d_);
+    add("G.", *g_);
+    if (has_ema()) add("G_ema.", *g_ema_);
+    return out;
+}
+
+}  // namespace p2gan

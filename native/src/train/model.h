@@ -1,0 +1,120 @@
+// One P2GAN: D, G (and optionally an EMA of G), their Adam optimizers, the step counter
+// and the model's own random generator. Everything the C ABI does to a model goes
+// through this class; nothing here knows about the ABI's raw buffers.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <torch/torch.h>
+
+#include "nn/discriminator.h"
+#include "nn/generator.h"
+#include "train/losses.h"
+#include "nn/network_config.h"
+#include "p2gan/p2gan.h"
+
+namespace p2gan {
+
+struct DiscriminatorStep {
+    Posterior real;  // detached
+    Posterior fake;  // detached
+    double loss_d;
+};
+
+struct GeneratorStep {
+    torch::Tensor loss_adv, loss_z;  // detached scalars, read with the step's metrics
+    double loss_g;
+};
+
+// Wall-clock milliseconds of each phase of the last train_step (p2gan_step_timings).
+struct StepTimings {
+    bool synchronized = false;  // device synchronized at every phase boundary
+    double transfer_ms = 0, d_forward_ms = 0, d_backward_ms = 0, g_forward_ms = 0,
+           g_backward_ms = 0, optimizer_ms = 0, total_ms = 0;
+};
+
+struct ForwardResult {
+    Posterior real;
+    torch::Tensor codes;
+    torch::Tensor fake;
+    Posterior fake_posterior;
+    double loss_d, loss_adv, loss_z, loss_g;
+};
+
+class Model {
+public:
+    // params and runtime must be valid (config/settings.h).
+    Model(const p2gan_model_params& params, const p2gan_runtime_params& runtime);
+
+    const p2gan_model_params& params() const { return params_; }
+    const p2gan_runtime_params& runtime() const { return runtime_; }
+    const NetworkConfig& network() const { return network_; }
+    int64_t step() const { return step_; }
+    const torch::Device& device() const { return device_; }
+    bool has_ema() const { return !g_ema_.is_empty(); }
+    void set_learning_rates(double lr_d, double lr_g);
+    void set_ema_decay(double decay);
+
+    // One iteration: a D update, then a G update when it is due. real is [B,C,H,W].
+    p2gan_step_metrics train_step(const torch::Tensor& real);
+    // The two halves of train_step (public so tests can check what each one changes).
+    DiscriminatorStep discriminator_step(const torch::Tensor& real);
+    GeneratorStep generator_step(const torch::Tensor& real);
+    bool generator_update_due() const;
+
+    // Phase times of the last train_step. With profiling on, CUDA work is synchronized
+    // at each phase boundary so the times are the phases' own (and the step is slower).
+    const StepTimings& last_step_timings() const { return timings_; }
+    void set_profiling(bool enabled) { profiling_ = enabled; }
+
+    // Evaluation mode (running BN statistics, no power iteration), no gradients.
+    torch::Tensor generate(const torch::Tensor& noise, const torch::Tensor& codes, bool use_ema);
+    Posterior encode(const torch::Tensor& images);
+    ForwardResult forward(const torch::Tensor& real, const torch::Tensor& noise,
+                          const torch::Tensor& posterior_noise);
+    // count images from a generator seeded with seed (the model's own RNG is untouched);
+    // codes from the posteriors of real (if defined) or from P_c.
+    torch::Tensor sample(int64_t count, uint64_t seed, const torch::Tensor& real, bool use_ema);
+    torch::Tensor interpolate(const torch::Tensor& noise_a, const torch::Tensor& noise_b,
+                              const torch::Tensor& code_a, const torch::Tensor& code_b,
+                              int64_t steps, bool use_ema);
+
+    // Everything a checkpoint holds, in and out of a LibTorch archive.
+    void save_state(torch::serialize::OutputArchive& archive);
+    void load_state(torch::serialize::InputArchive& archive);
+
+    // Every weight and buffer with PyTorch-style names ("D.convs.0.weight_orig", ...).
+    std::vector<std::pair<std::string, torch::Tensor>> named_tensors();
+
+    Discriminator& discriminator() { return d_; }
+    Generator& generator() { return g_; }
+
+private:
+    torch::Tensor randn(at::IntArrayRef shape);
+    Generator& generator_for(bool use_ema);
+    void update_ema();
+    void optimizer_step(torch::optim::Adam& optimizer);
+    // Adds the time since the previous mark to *phase (syncing CUDA first when profiling).
+    void mark_phase(double StepTimings::*phase);
+
+    p2gan_model_params params_;
+    p2gan_runtime_params runtime_;
+    NetworkConfig network_;
+    torch::Device device_;
+    Priors priors_;
+    at::Generator rng_;
+    Discriminator d_{nullptr};
+    Generator g_{nullptr};
+    Generator g_ema_{nullptr};
+    std::unique_ptr<torch::optim::Adam> opt_d_, opt_g_;
+    int64_t step_ = 0;
+    StepTimings timings_;
+    bool profiling_ = false;
+    std::chrono::steady_clock::time_point phase_start_ = std::chrono::steady_clock::now();
+};
+
+}  // namespace p2gan
