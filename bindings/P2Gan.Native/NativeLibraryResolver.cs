@@ -9,7 +9,8 @@ namespace P2Gan.Native;
 /// the P2GAN_NATIVE_LIBRARY environment variable (a full path; when set nothing else is
 /// tried), the folder of this assembly, runtimes/&lt;rid&gt;/native/ below it, then the
 /// runtime's default probing. Every attempt is recorded and reported when all fail.
-/// Once loaded, the library's p2gan_abi_version() must equal <see cref="NativeAbi.AbiVersion"/>.
+/// Once loaded, the library's p2gan_abi_version() must have the major <see cref="NativeAbi.AbiMajor"/>
+/// and a minor of at least <see cref="NativeAbi.AbiMinor"/>.
 /// </summary>
 public static class NativeLibraryResolver
 {
@@ -37,7 +38,7 @@ public static class NativeLibraryResolver
 
     /// <summary>Loads (once) and ABI-checks the native library; returns its handle.</summary>
     /// <exception cref="DllNotFoundException">No candidate loaded; the message lists every attempt.</exception>
-    /// <exception cref="P2GanAbiMismatchException">The library has another ABI version.</exception>
+    /// <exception cref="P2GanAbiMismatchException">The library has another ABI major, or an older minor.</exception>
     public static nint EnsureLoaded()
     {
         lock (Gate)
@@ -164,11 +165,14 @@ public static class NativeLibraryResolver
                 $"'{loadedFrom}' does not export p2gan_abi_version; it is not a P2GAN native library.");
         }
         uint version = ((delegate* unmanaged[Cdecl]<uint>)export)();
-        if (version != NativeAbi.AbiVersion)
+        uint major = version >> 16;
+        uint minor = version & 0xFFFF;
+        if (major != NativeAbi.AbiMajor || minor < NativeAbi.AbiMinor)
         {
             throw new P2GanAbiMismatchException(
-                $"'{loadedFrom}' implements P2GAN ABI version {version}, but these bindings need version " +
-                $"{NativeAbi.AbiVersion}. Rebuild the native library and the .NET projects from the same sources.");
+                $"'{loadedFrom}' implements P2GAN ABI version {major}.{minor}, but these bindings need version " +
+                $"{NativeAbi.AbiMajor}.{NativeAbi.AbiMinor} (the same major and at least that minor). " +
+                "Rebuild the native library and the .NET projects from the same sources.");
         }
     }
 }

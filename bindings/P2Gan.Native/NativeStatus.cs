@@ -10,7 +10,7 @@ internal static class NativeStatus
     /// call on it: the native message is thread-local and overwritten by the next call.</remarks>
     public static void ThrowIfFailed(int status)
     {
-        if (status == (int)NativeStatusCode.Ok)
+        if (status == (int)StatusCode.Ok)
         {
             return;
         }
@@ -26,17 +26,17 @@ internal static class NativeStatus
 
     internal static P2GanException Create(int status, string nativeMessage)
     {
-        var code = (NativeStatusCode)status;
+        var code = (StatusCode)status;
         string message = string.IsNullOrEmpty(nativeMessage)
             ? $"p2gan call failed with status {code} ({status}) and no message."
             : nativeMessage;
         return code switch
         {
-            NativeStatusCode.InvalidArgument => new P2GanInvalidArgumentException(message),
-            NativeStatusCode.NonFiniteInput or NativeStatusCode.NonFiniteLoss => new P2GanNonFiniteException(code, message),
-            NativeStatusCode.IOError => new P2GanIOException(message),
-            NativeStatusCode.CheckpointMismatch => new P2GanCheckpointMismatchException(message),
-            NativeStatusCode.DeviceError => new P2GanDeviceException(message),
+            StatusCode.InvalidArgument => new P2GanInvalidArgumentException(message),
+            StatusCode.NonFiniteInput or StatusCode.NonFiniteLoss => new P2GanNonFiniteException(code, message),
+            StatusCode.IoError => new P2GanIOException(message),
+            StatusCode.CheckpointMismatch => new P2GanCheckpointMismatchException(message),
+            StatusCode.DeviceError => new P2GanDeviceException(message),
             _ => new P2GanInternalException(code, message),
         };
     }

@@ -8,8 +8,10 @@
  *  - images are float32, NCHW, contiguous, values in [-1, 1]. Every buffer is passed as
  *    pointer + element count (+ shape and rank where the shape is not implied).
  *    Outputs go into caller-provided buffers; the library never keeps or frees them.
- *  - a p2gan_model is used by one thread at a time; the version queries, the default
- *    params and p2gan_cuda_is_available are thread-safe.
+ *  - a handle (p2gan_model, p2gan_feature_net, p2gan_classifier) is used by one thread at a
+ *    time; the version queries, the *_params_init functions and p2gan_cuda_is_available
+ *    are thread-safe.
+ *  - structs follow one struct_size rule and the ABI one versioning rule (below).
  *  - no C++ exception ever leaves this library.
  */
 #ifndef P2GAN_P2GAN_H
@@ -17,6 +19,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #if defined(_WIN32)
 #  if defined(P2GAN_BUILD)
@@ -38,86 +41,114 @@
 extern "C" {
 #endif
 
-/* Bumped on every change of a signature, struct layout or enum value below. */
-#define P2GAN_ABI_VERSION 2
+/* ABI version: major.minor. Adding a function, an enum value or a struct field at the end
+ * of a struct bumps the minor; changing a signature, a layout or an existing enum value
+ * bumps the major. A binding written for major.minor runs on any library with the same
+ * major and a minor at least its own. p2gan_abi_version() returns (major << 16) | minor. */
+#define P2GAN_ABI_VERSION_MAJOR 3
+#define P2GAN_ABI_VERSION_MINOR 0
+#define P2GAN_ABI_VERSION ((P2GAN_ABI_VERSION_MAJOR << 16) | P2GAN_ABI_VERSION_MINOR)
+
+/* Structs: every struct passed to or from the library starts with uint32_t struct_size,
+ * which the CALLER sets to sizeof the struct as its header declares it. The library
+ * accepts any size from the struct's first published size (P2GAN_*_SIZE_V3_0) up to its
+ * own, reads and writes only the bytes that size covers, and gives fields beyond it their
+ * defaults. Anything else is P2GAN_STATUS_INVALID_ARGUMENT.
+ *
+ * Settings fields carry their contract in their comment: "default" (the value that
+ * p2gan_*_params_init writes), "range" (an interval, inf allowed), "values" (the allowed
+ * values), "enum" (the enum family whose values the field holds), "name" (the .NET and
+ * command-line name when it is not the field name in PascalCase) and "architecture" (a
+ * checkpoint restores only into a model with the same value; "nonzero": the same
+ * zero/non-zero state). tools/bindgen generates the native defaults, validation and
+ * checkpoint text, and the .NET bindings and option types, from these comments. */
 
 typedef int32_t p2gan_status;
-enum {
+typedef enum p2gan_status_code {
     P2GAN_STATUS_OK = 0,
     P2GAN_STATUS_INVALID_ARGUMENT = 1,    /* null pointer, bad size, shape or value */
     P2GAN_STATUS_NON_FINITE_INPUT = 2,    /* NaN or infinity in an input buffer */
     P2GAN_STATUS_NON_FINITE_LOSS = 3,     /* a loss became NaN/inf; no update applied */
     P2GAN_STATUS_IO_ERROR = 4,            /* file missing, unreadable or not writable */
-    P2GAN_STATUS_CHECKPOINT_MISMATCH = 5, /* checkpoint is for another architecture/ABI */
+    P2GAN_STATUS_CHECKPOINT_MISMATCH = 5, /* checkpoint made for another architecture, or of an unknown format */
     P2GAN_STATUS_DEVICE_ERROR = 6,        /* requested device unavailable */
     P2GAN_STATUS_INTERNAL_ERROR = 7       /* anything else (a bug: please report) */
-};
+} p2gan_status_code;
 
-enum {
+typedef enum p2gan_adain_mode {
     P2GAN_ADAIN_STATISTICS = 0, /* paper: style map C x 4 x 4, its per-channel mean/std */
     P2GAN_ADAIN_AFFINE = 1      /* posterior module gives per-channel gain and bias */
-};
+} p2gan_adain_mode;
 
-enum {
+typedef enum p2gan_distance_estimator {
     P2GAN_DISTANCE_CLOSED_FORM = 0, /* (mu1-mu2)^2 + (s1-s2)^2, mean over dims */
     P2GAN_DISTANCE_SAMPLED = 1      /* (a1-a2)^2 with a shared e ~ N(0,1) per element */
-};
+} p2gan_distance_estimator;
 
 /* How the train step computes; none of these change the model or its checkpoints. */
-enum {
-    P2GAN_PRECISION_FLOAT32 = 0,         /* everything in float32 */
+typedef enum p2gan_precision {
+    P2GAN_PRECISION_FLOAT32 = 0,          /* everything in float32 */
     P2GAN_PRECISION_BFLOAT16_AUTOCAST = 1 /* bf16 autocast of the forward passes (CUDA only) */
-};
+} p2gan_precision;
 
-enum {
+typedef enum p2gan_memory_format {
     P2GAN_MEMORY_FORMAT_CONTIGUOUS = 0,   /* NCHW activations */
     P2GAN_MEMORY_FORMAT_CHANNELS_LAST = 1 /* NHWC activations inside the networks */
-};
+} p2gan_memory_format;
 
-enum {
+typedef enum p2gan_kernels {
     P2GAN_KERNELS_FAST = 0,     /* the optimized paths (docs/benchmarks.md) */
     P2GAN_KERNELS_REFERENCE = 1 /* the straightforward LibTorch ops; same results to float
                                  * rounding, kept to test the fast paths against */
-};
+} p2gan_kernels;
 
-enum {
+typedef enum p2gan_native_log_level {
     P2GAN_LOG_DEBUG = 0,
-    P2GAN_LOG_INFO = 1,
+    P2GAN_LOG_INFORMATION = 1,
     P2GAN_LOG_WARNING = 2,
     P2GAN_LOG_ERROR = 3
-};
+} p2gan_native_log_level;
 
-/* Model configuration. Fill with p2gan_model_default_params(), then change fields.
- * struct_size must stay sizeof(p2gan_model_params) (set by the default function). */
+/* What the model is: architecture, priors, losses and optimizer. Stored in checkpoints.
+ * Fill with p2gan_model_params_init (or p2gan_model_default_params), then change fields. */
 typedef struct p2gan_model_params {
     uint32_t struct_size;
-    int32_t resolution;        /* 32, 64 or 128 (power of two, 32..128) */
-    int32_t channels;          /* image channels: 1 or 3 */
-    int32_t base_channels;     /* c in the paper; 64 there */
-    int32_t noise_dim;         /* n */
-    int32_t posterior_dim;     /* d */
-    int32_t adain_mode;        /* P2GAN_ADAIN_* */
-    int32_t distance_estimator;/* P2GAN_DISTANCE_* */
-    float mu_a, sigma_a;       /* fake prior P_a */
-    float mu_b, sigma_b;       /* real prior P_b */
-    float lambda_z;            /* weight of L_z in L_G */
-    float lr_d, lr_g;          /* Adam learning rates */
-    float beta1, beta2;        /* Adam betas */
-    int32_t n_dis;             /* D steps per G step (>= 1) */
-    int32_t pretrain_steps;    /* first steps update D only */
-    float ema_decay;           /* EMA of G: 0 = off, else in (0, 1) */
-    int32_t intra_op_threads;  /* 0 = one per hardware thread; process-wide (LibTorch's
-                                * pool), and OpenBLAS, if present, is set to 1 thread */
-    uint64_t seed;             /* all randomness of the model derives from it */
-    char device[32];           /* "cpu", "cuda", "cuda:1"; NUL-terminated */
-    int32_t precision;         /* P2GAN_PRECISION_* */
-    int32_t memory_format;     /* P2GAN_MEMORY_FORMAT_* */
-    int32_t kernels;           /* P2GAN_KERNELS_* */
-    int32_t reserved;          /* must be 0 */
+    int32_t resolution;         /* Image side in pixels. default 32; values 32 64 128; architecture */
+    int32_t channels;           /* Image channels. default 3; values 1 3; architecture */
+    int32_t base_channels;      /* c in the paper (64 there): channels of the first level, doubled per level up to 8c. default 64; range [1, 1024]; architecture */
+    int32_t noise_dim;          /* n, the dimension of the noise eps. default 128; range [1, 4096]; architecture */
+    int32_t posterior_dim;      /* d, the dimension of the posterior codes. default 128; range [1, 4096]; architecture */
+    int32_t adain_mode;         /* How each posterior module drives its AdaIN layer. default P2GAN_ADAIN_STATISTICS; enum p2gan_adain_mode; architecture */
+    int32_t distance_estimator; /* Estimator of the distance between two diagonal Gaussians. default P2GAN_DISTANCE_CLOSED_FORM; enum p2gan_distance_estimator */
+    float mu_a;                 /* Mean of the fake prior P_a = N(mu_a, sigma_a^2 I). default -1; range (-inf, inf) */
+    float sigma_a;              /* Standard deviation of the fake prior P_a. default 0.5; range (0, inf) */
+    float mu_b;                 /* Mean of the real prior P_b = N(mu_b, sigma_b^2 I). default 1; range (-inf, inf) */
+    float sigma_b;              /* Standard deviation of the real prior P_b. default 1.5; range (0, inf) */
+    float lambda_z;             /* Weight of L_z in L_G = L_adv + lambda_z L_z (0 turns L_z off). default 10; range [0, inf) */
+    float lr_d;                 /* Adam learning rate of D. default 0.0002; range (0, inf); name LearningRateD */
+    float lr_g;                 /* Adam learning rate of G. default 0.0002; range (0, inf); name LearningRateG */
+    float beta1;                /* Adam beta1 of both optimizers. default 0; range [0, 1) */
+    float beta2;                /* Adam beta2 of both optimizers. default 0.999; range [0, 1) */
+    int32_t n_dis;              /* D updates per G update. default 1; range [1, 1000000]; name NDis */
+    int32_t pretrain_steps;     /* The first pretrain_steps steps update D only. default 0; range [0, 2147483647] */
+    float ema_decay;            /* Decay of the exponential moving average of G; 0 = no EMA generator. default 0; range [0, 1); architecture nonzero */
+    uint64_t seed;              /* Every random draw of the model (initial weights, noise) derives from it. default 0 */
 } p2gan_model_params;
+#define P2GAN_MODEL_PARAMS_SIZE_V3_0 88
 
-/* What one p2gan_model_train_step did. An output: the library fills every field,
- * struct_size included (sizeof(p2gan_step_metrics)). */
+/* Where and how the model runs: never part of a checkpoint. Fill with
+ * p2gan_runtime_params_init (or p2gan_runtime_default_params), then change fields. */
+typedef struct p2gan_runtime_params {
+    uint32_t struct_size;
+    int32_t intra_op_threads;   /* LibTorch intra-op threads, process-wide; 0 = one per hardware thread (OpenBLAS is then set to 1 thread). default 0; range [0, 1024]; name Threads */
+    int32_t precision;          /* Arithmetic of the train step's forward passes (bf16 autocast on CUDA only). default P2GAN_PRECISION_FLOAT32; enum p2gan_precision */
+    int32_t memory_format;      /* Layout of the activations inside the networks. default P2GAN_MEMORY_FORMAT_CONTIGUOUS; enum p2gan_memory_format */
+    int32_t kernels;            /* Fast paths, or the reference LibTorch operations they are tested against. default P2GAN_KERNELS_FAST; enum p2gan_kernels */
+    char device[32];            /* Device: "cpu", "cuda" or "cuda:N"; NUL-terminated. default "cpu" */
+} p2gan_runtime_params;
+#define P2GAN_RUNTIME_PARAMS_SIZE_V3_0 52
+
+/* What one p2gan_model_train_step did (the caller sets struct_size). */
 typedef struct p2gan_step_metrics {
     uint32_t struct_size;
     int32_t g_updated;         /* 1 when this step also updated G */
@@ -126,35 +157,45 @@ typedef struct p2gan_step_metrics {
     float loss_adv;            /* L_adv (computed on the D-step fakes when G was not updated) */
     float loss_z;              /* L_z (idem) */
     float loss_g;              /* L_G = L_adv + lambda_z * L_z */
-    float real_mu_mean, real_sigma_mean; /* mean of mu(x_r), sigma(x_r) */
-    float fake_mu_mean, fake_sigma_mean; /* mean of mu(x_g), sigma(x_g) */
+    float real_mu_mean;        /* mean of mu(x_r) */
+    float real_sigma_mean;     /* mean of sigma(x_r) */
+    float fake_mu_mean;        /* mean of mu(x_g) */
+    float fake_sigma_mean;     /* mean of sigma(x_g) */
 } p2gan_step_metrics;
+#define P2GAN_STEP_METRICS_SIZE_V3_0 48
 
-/* Wall-clock milliseconds of each phase of the last p2gan_model_train_step. An output:
- * the library fills every field. On CUDA, phases are separated only while profiling is
- * on (p2gan_model_set_profiling), which synchronizes the device at each boundary. */
+/* Wall-clock milliseconds of each phase of the last p2gan_model_train_step (the caller
+ * sets struct_size). On CUDA, phases are separated only while profiling is on
+ * (p2gan_model_set_profiling), which synchronizes the device at each boundary. */
 typedef struct p2gan_step_timings {
     uint32_t struct_size;
     int32_t synchronized;      /* 1 when the device was synchronized at each boundary */
     double transfer_ms;        /* the input batch to the device */
     double d_forward_ms;       /* D step: D(real), G without gradients, D(fake), L_D */
-    double d_backward_ms;
+    double d_backward_ms;      /* D step: backward of L_D */
     double g_forward_ms;       /* G step: D(real) without gradients, G, D(fake), L_G */
-    double g_backward_ms;
+    double g_backward_ms;      /* G step: backward of L_G */
     double optimizer_ms;       /* both Adam updates and the EMA */
     double total_ms;           /* the whole call, metrics included */
 } p2gan_step_timings;
+#define P2GAN_STEP_TIMINGS_SIZE_V3_0 64
 
-/* Losses of one evaluation-mode pass (p2gan_model_forward). */
+/* Losses of one evaluation-mode pass (p2gan_model_forward; the caller sets struct_size). */
 typedef struct p2gan_losses {
-    float loss_d, loss_adv, loss_z, loss_g;
+    uint32_t struct_size;
+    float loss_d;              /* L_D */
+    float loss_adv;            /* L_adv */
+    float loss_z;              /* L_z */
+    float loss_g;              /* L_G */
 } p2gan_losses;
+#define P2GAN_LOSSES_SIZE_V3_0 20
 
 typedef void (*p2gan_log_callback)(int32_t level, const char* message, void* user_data);
 
 /* ---- library ---------------------------------------------------------------- */
 
-/* Infallible, thread-safe. */
+/* (P2GAN_ABI_VERSION_MAJOR << 16) | P2GAN_ABI_VERSION_MINOR of the library. Infallible,
+ * thread-safe. */
 P2GAN_API uint32_t p2gan_abi_version(void);
 /* Static string, never freed. */
 P2GAN_API const char* p2gan_version_string(void);
@@ -162,7 +203,8 @@ P2GAN_API const char* p2gan_version_string(void);
  * valid until the calling thread's next p2gan_ call. */
 P2GAN_API const char* p2gan_last_error(void);
 /* Routes native log messages to callback (NULL restores the default: stderr for
- * warnings and errors). The callback may be called from any thread that calls in. */
+ * warnings and errors). The callback may be called from any thread that calls in; level
+ * is a p2gan_native_log_level. */
 P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_log_set(p2gan_log_callback callback, void* user_data);
 P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_cuda_is_available(int32_t* out_available);
 
@@ -170,16 +212,44 @@ P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_cuda_is_available(int32_t* ou
 
 typedef struct p2gan_model p2gan_model;
 
-/* Defaults: 32x32x3, c=64, n=d=128, statistics AdaIN, closed-form distance,
- * P_a=N(-1,0.5^2), P_b=N(1,1.5^2), lambda_z=10, Adam(2e-4, 0.0, 0.999), n_dis=1,
- * pretrain_steps=0, no EMA, seed 0, "cpu". Infallible. */
-P2GAN_API p2gan_model_params p2gan_model_default_params(void);
+/* Writes the default of every field that params->struct_size covers (set it first; see
+ * "Structs" above). Defaults: 32x32x3, c=64, n=d=128, statistics AdaIN, closed-form
+ * distance, P_a=N(-1,0.5^2), P_b=N(1,1.5^2), lambda_z=10, Adam(2e-4, 0.0, 0.999),
+ * n_dis=1, pretrain_steps=0, no EMA, seed 0. Thread-safe. */
+P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_model_params_init(p2gan_model_params* params);
+/* The same for the runtime settings: "cpu", one thread per core, float32, contiguous,
+ * fast kernels. Thread-safe. */
+P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_runtime_params_init(p2gan_runtime_params* params);
 
-/* Creates a model; free it with p2gan_model_destroy. */
-P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_model_create(const p2gan_model_params* params, p2gan_model** out_model);
-/* Accepts NULL. */
+/* Header-only conveniences (compiled into the caller, so they follow the caller's header):
+ * the defaults of this header's structs. */
+static inline p2gan_model_params p2gan_model_default_params(void) {
+    p2gan_model_params params;
+    memset(&params, 0, sizeof(params));
+    params.struct_size = sizeof(params);
+    if (p2gan_model_params_init(&params) != P2GAN_STATUS_OK) params.struct_size = 0;
+    return params;
+}
+static inline p2gan_runtime_params p2gan_runtime_default_params(void) {
+    p2gan_runtime_params params;
+    memset(&params, 0, sizeof(params));
+    params.struct_size = sizeof(params);
+    if (p2gan_runtime_params_init(&params) != P2GAN_STATUS_OK) params.struct_size = 0;
+    return params;
+}
+
+/* Creates a model; runtime may be NULL (the defaults). Free it with p2gan_model_destroy. */
+P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_model_create(const p2gan_model_params* params,
+                                                               const p2gan_runtime_params* runtime,
+                                                               p2gan_model** out_model);
+/* Accepts NULL. Destroying a model twice, or using it after destroy, is undefined
+ * behaviour (the .NET SafeHandles make both impossible). */
 P2GAN_API void p2gan_model_destroy(p2gan_model* model);
+/* The model's settings (learning rates and EMA decay as last set); the caller sets
+ * out_params->struct_size. */
 P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_model_get_params(const p2gan_model* model, p2gan_model_params* out_params);
+/* The runtime settings the model was created with; the caller sets out_runtime->struct_size. */
+P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_model_get_runtime(const p2gan_model* model, p2gan_runtime_params* out_runtime);
 P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_model_get_step(const p2gan_model* model, int64_t* out_step);
 /* Changes the Adam learning rates from the next step on (schedules). */
 P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_model_set_learning_rates(p2gan_model* model, float lr_d, float lr_g);
@@ -188,7 +258,9 @@ P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_model_set_learning_rates(p2ga
 P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_model_set_ema_decay(p2gan_model* model, float decay);
 
 /* One training iteration on a batch of real images, shape [B, C, H, W] (rank 4):
- * a D update, then a G update when step >= pretrain_steps and (step+1) % n_dis == 0.
+ * a D update, then a G update when step >= pretrain_steps and
+ * (step - pretrain_steps + 1) % n_dis == 0, where step counts the steps completed before
+ * this one. out_metrics->struct_size is set by the caller.
  * Non-finite inputs are refused (P2GAN_STATUS_NON_FINITE_INPUT) and a non-finite loss
  * leaves every weight untouched (P2GAN_STATUS_NON_FINITE_LOSS). */
 P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_model_train_step(
@@ -243,15 +315,18 @@ P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_model_save(p2gan_model* model
 /* Restores a checkpoint into an existing model of the same architecture. A checkpoint
  * made for another architecture gives P2GAN_STATUS_CHECKPOINT_MISMATCH naming the field. */
 P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_model_restore(p2gan_model* model, const char* path);
-/* Creates a model from a checkpoint's own configuration. device may be NULL (use the
- * checkpoint's); free the result with p2gan_model_destroy. */
-P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_model_load(const char* path, const char* device, p2gan_model** out_model);
+/* Creates a model from a checkpoint's own settings, running with runtime (NULL: the
+ * defaults, i.e. the CPU); free the result with p2gan_model_destroy. A checkpoint of a
+ * format version this library does not know is refused (P2GAN_STATUS_CHECKPOINT_MISMATCH),
+ * naming both versions. */
+P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_model_load(const char* path, const p2gan_runtime_params* runtime,
+                                                             p2gan_model** out_model);
 /* The host_state stored by p2gan_model_save ("" when none). Size query: *out_length
  * receives its length in bytes (without the NUL); out may be NULL to ask only that. When
  * out is given, capacity must exceed the length; the string is copied NUL-terminated. */
 P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_checkpoint_read_host_state(
     const char* path, char* out, size_t capacity, size_t* out_length);
-/* Reads only a checkpoint's configuration. */
+/* Reads only a checkpoint's model settings; the caller sets out_params->struct_size. */
 P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_checkpoint_read_params(const char* path, p2gan_model_params* out_params);
 /* Writes every weight and buffer of D, G (and G_ema when on) to a safetensors file with
  * PyTorch-style names (docs/architecture.md). */
@@ -264,32 +339,24 @@ P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_model_export_safetensors(p2ga
 
 typedef struct p2gan_feature_net p2gan_feature_net;
 
-enum {
-    P2GAN_FEATURE_NET_INCEPTION_FID = 0,      /* pytorch-fid's Inception-v3: 2048-d pool, 1008 logits */
-    P2GAN_FEATURE_NET_FMNIST_CLASSIFIER = 1   /* the project's Fashion-MNIST CNN */
-};
+typedef enum p2gan_feature_network_kind {
+    P2GAN_FEATURE_NET_INCEPTION_FID = 0,            /* pytorch-fid's Inception-v3: 2048-d pool, 1008 logits */
+    P2GAN_FEATURE_NET_FASHION_MNIST_CLASSIFIER = 1  /* the project's Fashion-MNIST CNN: 128-d features, 10 logits */
+} p2gan_feature_network_kind;
 
-enum {
+typedef enum p2gan_feature_resize_mode {
     P2GAN_RESIZE_PYTORCH_FID = 0, /* bilinear, align_corners = false, no antialiasing (pytorch-fid) */
     P2GAN_RESIZE_ANTIALIASED = 1  /* clean-fid style antialiased resize */
-};
+} p2gan_feature_resize_mode;
 
 /* Loads the FID Inception-v3 from pytorch-fid's pt_inception-2015-12-05-6726825d.pth or a
  * .safetensors file with the same tensor names. */
 P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_inception_load(const char* weights_path, const char* device,
                                                                  p2gan_feature_net** out_net);
-/* A new, untrained Fashion-MNIST classifier (10 classes) initialised from seed. */
-P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_classifier_create(const char* device, uint64_t seed,
-                                                                    p2gan_feature_net** out_net);
-/* One optimisation step on images [B, 1, H, W] with labels [B] in 0..9; out_loss: the
- * batch's cross-entropy before the step. */
-P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_classifier_train_step(
-    p2gan_feature_net* net, const float* images, size_t images_count, const int64_t* shape, size_t rank,
-    const int32_t* labels, size_t labels_count, float learning_rate, float* out_loss);
-P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_classifier_save(p2gan_feature_net* net, const char* path);
-P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_classifier_load(const char* path, const char* device,
-                                                                  p2gan_feature_net** out_net);
-/* Accepts NULL. */
+/* Loads a classifier file (p2gan_classifier_save) as a feature network. */
+P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_feature_net_load_classifier(const char* path, const char* device,
+                                                                              p2gan_feature_net** out_net);
+/* Accepts NULL. Double destroy and use after destroy are undefined behaviour. */
 P2GAN_API void p2gan_feature_net_destroy(p2gan_feature_net* net);
 P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_feature_net_info(const p2gan_feature_net* net, int32_t* out_kind,
                                                                    int32_t* out_feature_dim, int32_t* out_logit_dim);
@@ -298,6 +365,33 @@ P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_feature_net_info(const p2gan_
 P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_feature_net_extract(
     p2gan_feature_net* net, const float* images, size_t images_count, const int64_t* shape, size_t rank,
     int32_t resize_mode, float* out_features, size_t features_count, float* out_logits, size_t logits_count);
+
+/* ---- evaluation: the Fashion-MNIST classifier ------------------------------------
+ * The trainable network behind P2GAN_FEATURE_NET_FASHION_MNIST_CLASSIFIER. A classifier is
+ * used by one thread at a time. */
+
+typedef struct p2gan_classifier p2gan_classifier;
+
+/* A new, untrained Fashion-MNIST classifier (10 classes) initialised from seed; device NULL
+ * or "" means "cpu". Free it with p2gan_classifier_destroy. */
+P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_classifier_create(const char* device, uint64_t seed,
+                                                                    p2gan_classifier** out_classifier);
+/* Continues a classifier saved with p2gan_classifier_save (weights, Adam state, step). */
+P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_classifier_load(const char* path, const char* device,
+                                                                  p2gan_classifier** out_classifier);
+/* Accepts NULL. Double destroy and use after destroy are undefined behaviour. */
+P2GAN_API void p2gan_classifier_destroy(p2gan_classifier* classifier);
+/* One optimisation step on images [B, 1, H, W] with labels [B] in 0..9; out_loss: the
+ * batch's cross-entropy before the step. */
+P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_classifier_train_step(
+    p2gan_classifier* classifier, const float* images, size_t images_count, const int64_t* shape, size_t rank,
+    const int32_t* labels, size_t labels_count, float learning_rate, float* out_loss);
+/* Writes the classifier atomically. */
+P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_classifier_save(p2gan_classifier* classifier, const char* path);
+/* A feature network holding a copy of the classifier's current weights (for accuracy checks
+ * and evaluation); free it with p2gan_feature_net_destroy. */
+P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_classifier_feature_net(const p2gan_classifier* classifier,
+                                                                         p2gan_feature_net** out_net);
 
 /* ---- evaluation: metrics (float64 inside) ----------------------------------------
  * Feature matrices are row-major [count, dim] float32. */
@@ -326,8 +420,7 @@ P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_metric_precision_recall(
 /* ---- benchmarking ------------------------------------------------------------
  * What `p2gan bench` and tools/p2gan_bench_native report (docs/benchmarks.md). */
 
-/* The process's compute settings. An output: the caller sets struct_size to
- * sizeof(p2gan_runtime_info) (any other value is refused), the library fills the rest. */
+/* The process's compute settings (the caller sets struct_size). */
 typedef struct p2gan_runtime_info {
     uint32_t struct_size;
     int32_t intra_op_threads;   /* LibTorch's intra-op pool now */
@@ -340,13 +433,13 @@ typedef struct p2gan_runtime_info {
     char blas[160];             /* the BLAS and its threads as the core configured them, e.g.
                                  * "OpenBLAS 0.3.21 ... , 1 thread"; NUL-terminated, may be cut */
 } p2gan_runtime_info;
+#define P2GAN_RUNTIME_INFO_SIZE_V3_0 216
 
 /* Thread-safe (reads process-wide settings). */
 P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_runtime_info_get(p2gan_runtime_info* out_info);
 
-/* Phase times of the model's last p2gan_model_train_step (all zero before the first).
- * out->struct_size must be sizeof(p2gan_step_timings) (set by the caller); the library
- * fills every field. */
+/* Phase times of the model's last p2gan_model_train_step (all zero before the first); the
+ * caller sets out_timings->struct_size. */
 P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_model_last_step_timings(const p2gan_model* model,
                                                                           p2gan_step_timings* out_timings);
 /* enabled != 0: from the next step on, CUDA work is synchronized at each phase boundary so
