@@ -3,8 +3,8 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 
-#include "adain.h"
-#include "init.h"
+#include "nn/adain.h"
+#include "nn/init.h"
 
 namespace p2gan {
 namespace {
@@ -12,7 +12,7 @@ namespace {
 TEST(AdaIN, StatisticsModeOutputHasTheStyleMapsPerChannelMeanAndStd) {
     auto rng = at::make_generator<at::CPUGeneratorImpl>(11);
     const int64_t channels = 6, dims = 8;
-    AdaIN adain(channels, dims, P2GAN_ADAIN_STATISTICS);
+    AdaIN adain(channels, dims, AdainMode::statistics);
     initialize_weights(*adain, rng);
     adain->train();
     // Batch of one: batch-norm statistics are then this sample's own statistics.
@@ -32,7 +32,7 @@ TEST(AdaIN, StatisticsModeOutputHasTheStyleMapsPerChannelMeanAndStd) {
 TEST(AdaIN, AffineModeAppliesGainCentredOnOneAndBias) {
     auto rng = at::make_generator<at::CPUGeneratorImpl>(12);
     const int64_t channels = 3, dims = 4;
-    AdaIN adain(channels, dims, P2GAN_ADAIN_AFFINE);
+    AdaIN adain(channels, dims, AdainMode::affine);
     initialize_weights(*adain, rng);
     const auto codes = torch::randn({1, dims}, rng, torch::kFloat32);
     const auto raw = adain->posterior(codes);
@@ -45,7 +45,7 @@ TEST(AdaIN, AffineModeAppliesGainCentredOnOneAndBias) {
 }
 
 TEST(AdaIN, EvalModeUsesRunningStatistics) {
-    AdaIN adain(2, 4, P2GAN_ADAIN_STATISTICS);
+    AdaIN adain(2, 4, AdainMode::statistics);
     const auto codes = torch::zeros({2, 4});
     const auto features = torch::randn({2, 2, 4, 4}) + 5.0;
     adain->train();

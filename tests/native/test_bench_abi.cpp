@@ -13,17 +13,16 @@ namespace {
 
 using p2gan::abi_testing::last_error;
 
-p2gan_model_params tiny() {
-    auto p = p2gan::abi_testing::tiny_params(5);
-    p.intra_op_threads = 1;
-    return p;
-}
+p2gan_model_params tiny() { return p2gan::abi_testing::tiny_params(5); }
+// One LibTorch thread: the runtime-info test below checks that the model set it.
+p2gan_runtime_params one_thread() { return p2gan::abi_testing::runtime(1); }
 
 class BenchApi : public ::testing::Test {
 protected:
     void SetUp() override {
         const auto p = tiny();
-        ASSERT_EQ(p2gan_model_create(&p, &model_), P2GAN_STATUS_OK) << last_error();
+        const auto r = one_thread();
+        ASSERT_EQ(p2gan_model_create(&p, &r, &model_), P2GAN_STATUS_OK) << last_error();
     }
     void TearDown() override { p2gan_model_destroy(model_); }
     void expect_invalid(p2gan_status status, const std::string& fragment) {
@@ -34,6 +33,7 @@ protected:
         std::vector<float> images(2 * 32 * 32, 0.25f);
         const int64_t shape[4] = {2, 1, 32, 32};
         p2gan_step_metrics m{};
+        m.struct_size = sizeof m;
         ASSERT_EQ(p2gan_model_train_step(model_, images.data(), images.size(), shape, 4, &m), P2GAN_STATUS_OK)
             << last_error();
     }
@@ -98,7 +98,7 @@ TEST_F(BenchApi, PeakGemmRestoresTheBlasThreadsTheModelSet) {
     ASSERT_EQ(p2gan_runtime_info_get(&after), P2GAN_STATUS_OK) << last_error();
     EXPECT_EQ(after.blas_threads, before.blas_threads);
     EXPECT_STREQ(after.blas, before.blas);
-    EXPECT_EQ(after.intra_op_threads, 1);  // what tiny() asked for
+    EXPECT_EQ(after.intra_op_threads, 1);  // what one_thread() asked for
 }
 
 TEST_F(BenchApi, StepFlopsIsLinearInTheBatchAndChecksItsArguments) {
@@ -149,8 +149,10 @@ TEST_F(BenchApi, TimingsAndProfilingCheckTheirArguments) {
     t.struct_size = sizeof t;
     expect_invalid(p2gan_model_last_step_timings(nullptr, &t), "model");
     expect_invalid(p2gan_model_last_step_timings(model_, nullptr), "out_timings");
-    t.struct_size = sizeof t - 8;
-    expect_invalid(p2gan_model_last_step_timings(model_, &t), "struct_size");
+    for (const uint32_t size : {0u, 3u, static_cast<uint32_t>(sizeof t - 8), static_cast<uint32_t>(sizeof t + 8)}) {
+        t.struct_size = size;
+        expect_invalid(p2gan_model_last_step_timings(model_, &t), "struct_size");
+    }
     expect_invalid(p2gan_model_set_profiling(nullptr, 1), "model");
 }
 

@@ -6,7 +6,12 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <functional>
 #include <limits>
+#include <map>
+#include <algorithm>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -28,7 +33,7 @@ class Api : public ::testing::Test {
 protected:
     void SetUp() override {
         const auto p = tiny();
-        ASSERT_EQ(p2gan_model_create(&p, &model_), P2GAN_STATUS_OK) << last_error();
+        ASSERT_EQ(p2gan_model_create(&p, nullptr, &model_), P2GAN_STATUS_OK) << last_error();
         images_.assign(kBatch * kImage, 0.25f);
         noise_.assign(kBatch * 8, 0.5f);
         codes_.assign(kBatch * 8, -0.5f);
@@ -53,6 +58,46 @@ protected:
     fs::path dir_;
 };
 
+TEST(Library, AbiVersionIsThreeZero) {
+    EXPECT_EQ(p2gan_abi_version(), (3u << 16) | 0u);
+    EXPECT_EQ(p2gan_abi_version() >> 16, 3u);
+    EXPECT_EQ(p2gan_abi_version() & 0xffffu, 0u);
+    EXPECT_EQ(P2GAN_ABI_VERSION_MAJOR, 3);
+    EXPECT_EQ(P2GAN_ABI_VERSION_MINOR, 0);
+}
+
+TEST(Library, DefaultsAreTheDocumentedHeaderDefaults) {
+    const auto p = p2gan_model_default_params();
+    ASSERT_EQ(p.struct_size, sizeof(p2gan_model_params)) << last_error();
+    EXPECT_EQ(p.resolution, 32);
+    EXPECT_EQ(p.channels, 3);
+    EXPECT_EQ(p.base_channels, 64);
+    EXPECT_EQ(p.noise_dim, 128);
+    EXPECT_EQ(p.posterior_dim, 128);
+    EXPECT_EQ(p.adain_mode, P2GAN_ADAIN_STATISTICS);
+    EXPECT_EQ(p.distance_estimator, P2GAN_DISTANCE_CLOSED_FORM);
+    EXPECT_EQ(p.lambda_z, 10.0f);
+    EXPECT_EQ(p.lr_d, 2e-4f);
+    EXPECT_EQ(p.lr_g, 2e-4f);
+    EXPECT_EQ(p.beta1, 0.0f);
+    EXPECT_EQ(p.beta2, 0.999f);
+    EXPECT_EQ(p.mu_a, -1.0f);
+    EXPECT_EQ(p.sigma_a, 0.5f);
+    EXPECT_EQ(p.mu_b, 1.0f);
+    EXPECT_EQ(p.sigma_b, 1.5f);
+    EXPECT_EQ(p.n_dis, 1);
+    EXPECT_EQ(p.pretrain_steps, 0);
+    EXPECT_EQ(p.ema_decay, 0.0f);
+    EXPECT_EQ(p.seed, 0u);
+    const auto r = p2gan_runtime_default_params();
+    ASSERT_EQ(r.struct_size, sizeof(p2gan_runtime_params)) << last_error();
+    EXPECT_STREQ(r.device, "cpu");
+    EXPECT_EQ(r.intra_op_threads, 0);
+    EXPECT_EQ(r.precision, P2GAN_PRECISION_FLOAT32);
+    EXPECT_EQ(r.memory_format, P2GAN_MEMORY_FORMAT_CONTIGUOUS);
+    EXPECT_EQ(r.kernels, P2GAN_KERNELS_FAST);
+}
+
 TEST(Library, VersionsAndDefaults) {
     EXPECT_EQ(p2gan_abi_version(), static_cast<uint32_t>(P2GAN_ABI_VERSION));
     EXPECT_NE(std::string(p2gan_version_string()).find("LibTorch"), std::string::npos);
@@ -64,7 +109,9 @@ TEST(Library, VersionsAndDefaults) {
     EXPECT_FLOAT_EQ(p.beta1, 0.0f);
     EXPECT_FLOAT_EQ(p.beta2, 0.999f);
     EXPECT_FLOAT_EQ(p.lambda_z, 10.0f);
-    EXPECT_STREQ(p.device, "cpu");
+    const auto r = p2gan_runtime_default_params();
+    EXPECT_EQ(r.struct_size, sizeof(p2gan_runtime_params));
+    EXPECT_STREQ(r.device, "cpu");
     int32_t available = -1;
     EXPECT_EQ(p2gan_cuda_is_available(&available), P2GAN_STATUS_OK);
     EXPECT_TRUE(available == 0 || available == 1);
@@ -94,32 +141,90 @@ TEST(Library, InvalidParamsAreRefusedNamingTheField) {
         {[](p2gan_model_params& p) { p.n_dis = 0; }, "n_dis"},
         {[](p2gan_model_params& p) { p.pretrain_steps = -1; }, "pretrain_steps"},
         {[](p2gan_model_params& p) { p.ema_decay = 1.0f; }, "ema_decay"},
-        {[](p2gan_model_params& p) { p.intra_op_threads = -2; }, "intra_op_threads"},
         {[](p2gan_model_params& p) { p.struct_size = 12; }, "struct_size"},
-        {[](p2gan_model_params& p) { std::strcpy(p.device, "tpu"); }, "device"},
-        {[](p2gan_model_params& p) { std::memset(p.device, 'x', sizeof(p.device)); }, "device"},
     };
     for (const auto& c : cases) {
         auto p = tiny();
         c.change(p);
         p2gan_model* model = reinterpret_cast<p2gan_model*>(0x1);
-        EXPECT_EQ(p2gan_model_create(&p, &model), P2GAN_STATUS_INVALID_ARGUMENT) << c.field;
+        EXPECT_EQ(p2gan_model_create(&p, nullptr, &model), P2GAN_STATUS_INVALID_ARGUMENT) << c.field;
         EXPECT_EQ(model, nullptr) << c.field;
         EXPECT_NE(last_error().find(c.field), std::string::npos) << c.field << ": " << last_error();
     }
     auto p = tiny();
-    EXPECT_EQ(p2gan_model_create(nullptr, nullptr), P2GAN_STATUS_INVALID_ARGUMENT);
-    EXPECT_EQ(p2gan_model_create(&p, nullptr), P2GAN_STATUS_INVALID_ARGUMENT);
+    p2gan_model* model = nullptr;
+    EXPECT_EQ(p2gan_model_create(nullptr, nullptr, &model), P2GAN_STATUS_INVALID_ARGUMENT);
+    EXPECT_NE(last_error().find("params"), std::string::npos) << last_error();
+    EXPECT_EQ(p2gan_model_create(&p, nullptr, nullptr), P2GAN_STATUS_INVALID_ARGUMENT);
+    EXPECT_NE(last_error().find("out_model"), std::string::npos) << last_error();
+}
+
+TEST(Library, InvalidRuntimeIsRefusedNamingTheField) {
+    struct Case {
+        void (*change)(p2gan_runtime_params&);
+        const char* field;
+    };
+    const Case cases[] = {
+        {[](p2gan_runtime_params& r) { r.intra_op_threads = -2; }, "intra_op_threads"},
+        {[](p2gan_runtime_params& r) { r.intra_op_threads = 1025; }, "intra_op_threads"},
+        {[](p2gan_runtime_params& r) { r.precision = 5; }, "precision"},
+        {[](p2gan_runtime_params& r) { r.memory_format = 2; }, "memory_format"},
+        {[](p2gan_runtime_params& r) { r.kernels = -1; }, "kernels"},
+        {[](p2gan_runtime_params& r) { r.struct_size = 12; }, "struct_size"},
+        {[](p2gan_runtime_params& r) { std::strcpy(r.device, "tpu"); }, "device"},
+        {[](p2gan_runtime_params& r) { std::memset(r.device, 'x', sizeof(r.device)); }, "device"},
+    };
+    const auto p = tiny();
+    for (const auto& c : cases) {
+        auto r = p2gan_runtime_default_params();
+        c.change(r);
+        p2gan_model* model = reinterpret_cast<p2gan_model*>(0x1);
+        EXPECT_EQ(p2gan_model_create(&p, &r, &model), P2GAN_STATUS_INVALID_ARGUMENT) << c.field;
+        EXPECT_EQ(model, nullptr) << c.field;
+        EXPECT_NE(last_error().find(c.field), std::string::npos) << c.field << ": " << last_error();
+    }
+}
+
+TEST(Library, RuntimeIsKeptApartFromTheModelParams) {
+    const auto p = tiny();
+    auto r = p2gan::abi_testing::runtime(1);
+    r.kernels = P2GAN_KERNELS_REFERENCE;
+    r.memory_format = P2GAN_MEMORY_FORMAT_CHANNELS_LAST;
+    p2gan_model* model = nullptr;
+    ASSERT_EQ(p2gan_model_create(&p, &r, &model), P2GAN_STATUS_OK) << last_error();
+    p2gan_runtime_params read;
+    std::memset(&read, 0, sizeof read);
+    read.struct_size = sizeof read;
+    ASSERT_EQ(p2gan_model_get_runtime(model, &read), P2GAN_STATUS_OK) << last_error();
+    EXPECT_EQ(read.struct_size, sizeof read);
+    EXPECT_EQ(read.intra_op_threads, 1);
+    EXPECT_EQ(read.kernels, P2GAN_KERNELS_REFERENCE);
+    EXPECT_EQ(read.memory_format, P2GAN_MEMORY_FORMAT_CHANNELS_LAST);
+    EXPECT_EQ(read.precision, P2GAN_PRECISION_FLOAT32);
+    EXPECT_STREQ(read.device, "cpu");
+    EXPECT_EQ(p2gan_model_get_runtime(nullptr, &read), P2GAN_STATUS_INVALID_ARGUMENT);
+    EXPECT_EQ(p2gan_model_get_runtime(model, nullptr), P2GAN_STATUS_INVALID_ARGUMENT);
+    EXPECT_NE(last_error().find("out_runtime"), std::string::npos) << last_error();
+    p2gan_model_destroy(model);
+
+    // NULL runtime: the defaults.
+    ASSERT_EQ(p2gan_model_create(&p, nullptr, &model), P2GAN_STATUS_OK) << last_error();
+    ASSERT_EQ(p2gan_model_get_runtime(model, &read), P2GAN_STATUS_OK) << last_error();
+    EXPECT_EQ(read.intra_op_threads, 0);
+    EXPECT_EQ(read.kernels, P2GAN_KERNELS_FAST);
+    EXPECT_EQ(read.memory_format, P2GAN_MEMORY_FORMAT_CONTIGUOUS);
+    EXPECT_STREQ(read.device, "cpu");
+    p2gan_model_destroy(model);
 }
 
 TEST(Library, CudaDeviceWithoutCudaIsADeviceError) {
     int32_t available = 0;
     ASSERT_EQ(p2gan_cuda_is_available(&available), P2GAN_STATUS_OK);
     if (available) GTEST_SKIP() << "CUDA is available here";
-    auto p = tiny();
-    std::strcpy(p.device, "cuda");
+    const auto p = tiny();
+    const auto r = p2gan::abi_testing::runtime(0, "cuda");
     p2gan_model* model = nullptr;
-    EXPECT_EQ(p2gan_model_create(&p, &model), P2GAN_STATUS_DEVICE_ERROR);
+    EXPECT_EQ(p2gan_model_create(&p, &r, &model), P2GAN_STATUS_DEVICE_ERROR);
     EXPECT_NE(last_error().find("CUDA"), std::string::npos);
 }
 
@@ -140,7 +245,7 @@ TEST(Library, LogCallbackReceivesMessages) {
     ASSERT_EQ(p2gan_log_set([](int32_t, const char* m, void*) { seen.emplace_back(m); }, nullptr), P2GAN_STATUS_OK);
     const auto p = tiny();
     p2gan_model* model = nullptr;
-    ASSERT_EQ(p2gan_model_create(&p, &model), P2GAN_STATUS_OK);
+    ASSERT_EQ(p2gan_model_create(&p, nullptr, &model), P2GAN_STATUS_OK);
     p2gan_model_destroy(model);
     ASSERT_EQ(p2gan_log_set(nullptr, nullptr), P2GAN_STATUS_OK);
     ASSERT_FALSE(seen.empty());
@@ -148,10 +253,13 @@ TEST(Library, LogCallbackReceivesMessages) {
 }
 
 TEST_F(Api, NullModelIsRefusedEverywhere) {
-    p2gan_model_params params;
+    p2gan_model_params params{};
+    params.struct_size = sizeof params;
     int64_t step;
-    p2gan_step_metrics metrics;
-    p2gan_losses losses;
+    p2gan_step_metrics metrics{};
+    metrics.struct_size = sizeof metrics;
+    p2gan_losses losses{};
+    losses.struct_size = sizeof losses;
     float mu[16], sigma[16];
     const auto* s = shape_;
     expect_error(p2gan_model_get_params(nullptr, &params), P2GAN_STATUS_INVALID_ARGUMENT, "model");
@@ -181,7 +289,8 @@ TEST_F(Api, NullModelIsRefusedEverywhere) {
 TEST_F(Api, NullOutputsAndPathsAreRefused) {
     const auto* s = shape_;
     float mu[16], sigma[16];
-    p2gan_losses losses;
+    p2gan_losses losses{};
+    losses.struct_size = sizeof losses;
     expect_error(p2gan_model_get_params(model_, nullptr), P2GAN_STATUS_INVALID_ARGUMENT, "out_params");
     expect_error(p2gan_model_get_step(model_, nullptr), P2GAN_STATUS_INVALID_ARGUMENT, "out_step");
     expect_error(p2gan_model_train_step(model_, images_.data(), images_.size(), s, 4, nullptr),
@@ -207,7 +316,8 @@ TEST_F(Api, NullOutputsAndPathsAreRefused) {
     p2gan_model* loaded = nullptr;
     expect_error(p2gan_model_load(nullptr, nullptr, &loaded), P2GAN_STATUS_INVALID_ARGUMENT, "path");
     expect_error(p2gan_model_load(path("x").c_str(), nullptr, nullptr), P2GAN_STATUS_INVALID_ARGUMENT, "out_model");
-    p2gan_model_params params;
+    p2gan_model_params params{};
+    params.struct_size = sizeof params;
     size_t length = 0;
     expect_error(p2gan_checkpoint_read_host_state(nullptr, nullptr, 0, &length), P2GAN_STATUS_INVALID_ARGUMENT,
                  "path");
@@ -219,7 +329,8 @@ TEST_F(Api, NullOutputsAndPathsAreRefused) {
 }
 
 TEST_F(Api, BadBatchesAreRefusedAndNotTrainedOn) {
-    p2gan_step_metrics m;
+    p2gan_step_metrics m{};
+    m.struct_size = sizeof m;
     const int64_t wrong_channels[4] = {kBatch, 3, 32, 32};
     const int64_t wrong_size[4] = {kBatch, 1, 28, 28};
     const int64_t empty[4] = {0, 1, 32, 32};
@@ -283,6 +394,7 @@ TEST_F(Api, BadGenerationInputsAreRefused) {
 
 TEST_F(Api, FullRoundTripThroughTheAbi) {
     p2gan_step_metrics m{};
+    m.struct_size = sizeof m;
     for (int i = 0; i < 2; ++i) {
         ASSERT_EQ(p2gan_model_train_step(model_, images_.data(), images_.size(), shape_, 4, &m), P2GAN_STATUS_OK)
             << last_error();
@@ -317,6 +429,7 @@ TEST_F(Api, FullRoundTripThroughTheAbi) {
     // Forward: codes = mu + sigma * e', and the fakes equal generate() from those codes.
     std::vector<float> mu_r(16), s_r(16), z(16), fake(kBatch * kImage), mu_f(16), s_f(16), again(kBatch * kImage);
     p2gan_losses losses{};
+    losses.struct_size = sizeof losses;
     ASSERT_EQ(p2gan_model_forward(model_, images_.data(), images_.size(), shape_, 4, noise_.data(), 16,
                                   codes_.data(), 16, mu_r.data(), s_r.data(), z.data(), fake.data(), mu_f.data(),
                                   s_f.data(), 16, fake.size(), &losses),
@@ -336,10 +449,11 @@ TEST(Library, EmaDecayCanBeScheduled) {
     auto p = tiny();
     p.ema_decay = 0.999f;
     p2gan_model* model = nullptr;
-    ASSERT_EQ(p2gan_model_create(&p, &model), P2GAN_STATUS_OK);
+    ASSERT_EQ(p2gan_model_create(&p, nullptr, &model), P2GAN_STATUS_OK);
     EXPECT_EQ(p2gan_model_set_ema_decay(model, 0.5f), P2GAN_STATUS_OK);
     p2gan_model_params read{};
-    ASSERT_EQ(p2gan_model_get_params(model, &read), P2GAN_STATUS_OK);
+    read.struct_size = sizeof read;
+    ASSERT_EQ(p2gan_model_get_params(model, &read), P2GAN_STATUS_OK) << last_error();
     EXPECT_FLOAT_EQ(read.ema_decay, 0.5f);
     EXPECT_EQ(p2gan_model_set_ema_decay(model, 0.0f), P2GAN_STATUS_INVALID_ARGUMENT);
     EXPECT_EQ(p2gan_model_set_ema_decay(model, 1.0f), P2GAN_STATUS_INVALID_ARGUMENT);
@@ -356,17 +470,490 @@ TEST_F(Api, CheckpointErrorsCarryTheirStatus) {
     auto p = tiny();
     p.posterior_dim = 16;
     p2gan_model* other = nullptr;
-    ASSERT_EQ(p2gan_model_create(&p, &other), P2GAN_STATUS_OK);
+    ASSERT_EQ(p2gan_model_create(&p, nullptr, &other), P2GAN_STATUS_OK);
     expect_error(p2gan_model_restore(other, path("small.ckpt").c_str()), P2GAN_STATUS_CHECKPOINT_MISMATCH,
                  "posterior_dim (checkpoint 8, model 16)");
     p2gan_model_destroy(other);
-    expect_error(p2gan_model_load(path("small.ckpt").c_str(), "gpu0", &loaded), P2GAN_STATUS_INVALID_ARGUMENT,
+    const auto gpu0 = p2gan::abi_testing::runtime(0, "gpu0");
+    expect_error(p2gan_model_load(path("small.ckpt").c_str(), &gpu0, &loaded), P2GAN_STATUS_INVALID_ARGUMENT,
                  "device");
+    EXPECT_EQ(loaded, nullptr);
     p2gan_model_params read{};
+    read.struct_size = sizeof read;
     ASSERT_EQ(p2gan_checkpoint_read_params(path("small.ckpt").c_str(), &read), P2GAN_STATUS_OK);
     EXPECT_EQ(read.posterior_dim, 8);
     expect_error(p2gan_model_export_safetensors(model_, path("no/dir/x.safetensors").c_str()), P2GAN_STATUS_IO_ERROR,
                  "cannot write");
+}
+
+// ---- the struct_size rule ----------------------------------------------------------
+
+// A struct's bytes with room after it, filled with a sentinel, whose struct_size the
+// caller chooses: shows what the library reads and writes.
+template <typename Struct>
+struct Guarded {
+    static constexpr unsigned char kSentinel = 0xA5;
+    alignas(Struct) unsigned char bytes[sizeof(Struct) + 32];
+    explicit Guarded(uint32_t size) {
+        std::memset(bytes, kSentinel, sizeof bytes);
+        std::memcpy(bytes, &size, sizeof size);
+    }
+    Struct* get() { return reinterpret_cast<Struct*>(bytes); }
+    uint32_t struct_size() const {
+        uint32_t size;
+        std::memcpy(&size, bytes, sizeof size);
+        return size;
+    }
+    // The first byte at or after `offset` that is no longer the sentinel, or -1.
+    long first_written_from(size_t offset) const {
+        for (size_t i = offset; i < sizeof bytes; ++i) {
+            if (bytes[i] != kSentinel) return static_cast<long>(i);
+        }
+        return -1;
+    }
+};
+
+// Calls `write` on a struct whose struct_size is `size`: it must succeed, keep struct_size,
+// write something, and leave every byte from `size` on untouched.
+template <typename Struct>
+void expect_written_only_up_to(uint32_t size, const std::function<p2gan_status(Struct*)>& write, const char* what) {
+    Guarded<Struct> buffer(size);
+    ASSERT_EQ(write(buffer.get()), P2GAN_STATUS_OK) << what << ": " << last_error();
+    EXPECT_EQ(buffer.struct_size(), size) << what;
+    EXPECT_EQ(buffer.first_written_from(size), -1) << what << ": written beyond struct_size " << size;
+    EXPECT_NE(buffer.first_written_from(sizeof(uint32_t)), -1) << what << ": nothing written";
+}
+
+TEST(StructSize, FirstPublishedSizesAreTheV3Layouts) {
+    // In 3.0 every struct's first published size is its size; a later minor may only grow them.
+    EXPECT_EQ(sizeof(p2gan_model_params), static_cast<size_t>(P2GAN_MODEL_PARAMS_SIZE_V3_0));
+    EXPECT_EQ(sizeof(p2gan_runtime_params), static_cast<size_t>(P2GAN_RUNTIME_PARAMS_SIZE_V3_0));
+    EXPECT_EQ(sizeof(p2gan_step_metrics), static_cast<size_t>(P2GAN_STEP_METRICS_SIZE_V3_0));
+    EXPECT_EQ(sizeof(p2gan_step_timings), static_cast<size_t>(P2GAN_STEP_TIMINGS_SIZE_V3_0));
+    EXPECT_EQ(sizeof(p2gan_losses), static_cast<size_t>(P2GAN_LOSSES_SIZE_V3_0));
+    EXPECT_EQ(sizeof(p2gan_runtime_info), static_cast<size_t>(P2GAN_RUNTIME_INFO_SIZE_V3_0));
+}
+
+TEST(StructSize, ParamsInitFillsTheDefaultsForTheFirstPublishedSize) {
+    p2gan_model_params p;
+    std::memset(&p, 0xA5, sizeof p);
+    p.struct_size = P2GAN_MODEL_PARAMS_SIZE_V3_0;
+    ASSERT_EQ(p2gan_model_params_init(&p), P2GAN_STATUS_OK) << last_error();
+    EXPECT_EQ(p.struct_size, static_cast<uint32_t>(P2GAN_MODEL_PARAMS_SIZE_V3_0));
+    EXPECT_EQ(p.resolution, 32);
+    EXPECT_EQ(p.channels, 3);
+    EXPECT_EQ(p.base_channels, 64);
+    EXPECT_EQ(p.noise_dim, 128);
+    EXPECT_EQ(p.posterior_dim, 128);
+    EXPECT_EQ(p.lambda_z, 10.0f);
+    EXPECT_EQ(p.sigma_b, 1.5f);
+    EXPECT_EQ(p.n_dis, 1);
+    EXPECT_EQ(p.seed, 0u);
+    p2gan_runtime_params r;
+    std::memset(&r, 0xA5, sizeof r);
+    r.struct_size = P2GAN_RUNTIME_PARAMS_SIZE_V3_0;
+    ASSERT_EQ(p2gan_runtime_params_init(&r), P2GAN_STATUS_OK) << last_error();
+    EXPECT_STREQ(r.device, "cpu");
+    EXPECT_EQ(r.intra_op_threads, 0);
+    EXPECT_EQ(r.kernels, P2GAN_KERNELS_FAST);
+
+    // The params so filled create a model.
+    p2gan_model* model = nullptr;
+    p.channels = 1;
+    p.base_channels = 4;
+    p.noise_dim = p.posterior_dim = 8;
+    ASSERT_EQ(p2gan_model_create(&p, &r, &model), P2GAN_STATUS_OK) << last_error();
+    p2gan_model_destroy(model);
+}
+
+TEST(StructSize, SizesOutsideTheAcceptedRangeAreRefusedNamingStructSize) {
+    for (const uint32_t size : {0u, 3u, static_cast<uint32_t>(sizeof(p2gan_model_params) + 8)}) {
+        Guarded<p2gan_model_params> p(size);
+        EXPECT_EQ(p2gan_model_params_init(p.get()), P2GAN_STATUS_INVALID_ARGUMENT) << size;
+        EXPECT_NE(last_error().find("struct_size"), std::string::npos) << last_error();
+        EXPECT_EQ(p.first_written_from(sizeof(uint32_t)), -1) << "nothing may be written on refusal";
+    }
+    for (const uint32_t size : {0u, 3u, static_cast<uint32_t>(sizeof(p2gan_runtime_params) + 8)}) {
+        Guarded<p2gan_runtime_params> r(size);
+        EXPECT_EQ(p2gan_runtime_params_init(r.get()), P2GAN_STATUS_INVALID_ARGUMENT) << size;
+        EXPECT_NE(last_error().find("struct_size"), std::string::npos) << last_error();
+        // As an input, too.
+        auto p = tiny();
+        auto runtime = p2gan_runtime_default_params();
+        runtime.struct_size = size;
+        p2gan_model* model = nullptr;
+        EXPECT_EQ(p2gan_model_create(&p, &runtime, &model), P2GAN_STATUS_INVALID_ARGUMENT) << size;
+        EXPECT_NE(last_error().find("struct_size"), std::string::npos) << last_error();
+        EXPECT_EQ(model, nullptr);
+    }
+    for (const uint32_t size : {0u, 3u, static_cast<uint32_t>(sizeof(p2gan_model_params) + 8)}) {
+        auto p = tiny();
+        p.struct_size = size;
+        p2gan_model* model = nullptr;
+        EXPECT_EQ(p2gan_model_create(&p, nullptr, &model), P2GAN_STATUS_INVALID_ARGUMENT) << size;
+        EXPECT_NE(last_error().find("struct_size"), std::string::npos) << last_error();
+        EXPECT_EQ(model, nullptr);
+    }
+}
+
+TEST_F(Api, StepMetricsStructSizeRule) {
+    // The first published size works.
+    p2gan_step_metrics m;
+    std::memset(&m, 0, sizeof m);
+    m.struct_size = P2GAN_STEP_METRICS_SIZE_V3_0;
+    ASSERT_EQ(p2gan_model_train_step(model_, images_.data(), images_.size(), shape_, 4, &m), P2GAN_STATUS_OK)
+        << last_error();
+    EXPECT_EQ(m.step, 1);
+    EXPECT_EQ(m.struct_size, static_cast<uint32_t>(P2GAN_STEP_METRICS_SIZE_V3_0));
+    EXPECT_TRUE(std::isfinite(m.loss_d));
+
+    // 0, 3 and larger than ours are refused naming struct_size, and nothing is trained.
+    for (const uint32_t size : {0u, 3u, static_cast<uint32_t>(sizeof(p2gan_step_metrics) + 8)}) {
+        Guarded<p2gan_step_metrics> bad(size);
+        expect_error(p2gan_model_train_step(model_, images_.data(), images_.size(), shape_, 4, bad.get()),
+                     P2GAN_STATUS_INVALID_ARGUMENT, "struct_size");
+        EXPECT_EQ(bad.first_written_from(sizeof(uint32_t)), -1) << size;
+        int64_t step = -1;
+        ASSERT_EQ(p2gan_model_get_step(model_, &step), P2GAN_STATUS_OK);
+        EXPECT_EQ(step, 1) << "a refused call must not train (struct_size " << size << ")";
+    }
+
+    // Written only up to the caller's size.
+    expect_written_only_up_to<p2gan_step_metrics>(
+        P2GAN_STEP_METRICS_SIZE_V3_0,
+        [&](p2gan_step_metrics* out) {
+            return p2gan_model_train_step(model_, images_.data(), images_.size(), shape_, 4, out);
+        },
+        "p2gan_model_train_step");
+}
+
+TEST_F(Api, OutputStructsAreWrittenOnlyUpToTheCallersSize) {
+    expect_written_only_up_to<p2gan_model_params>(
+        P2GAN_MODEL_PARAMS_SIZE_V3_0, [](p2gan_model_params* out) { return p2gan_model_params_init(out); },
+        "p2gan_model_params_init");
+    expect_written_only_up_to<p2gan_runtime_params>(
+        P2GAN_RUNTIME_PARAMS_SIZE_V3_0, [](p2gan_runtime_params* out) { return p2gan_runtime_params_init(out); },
+        "p2gan_runtime_params_init");
+    expect_written_only_up_to<p2gan_model_params>(
+        P2GAN_MODEL_PARAMS_SIZE_V3_0, [&](p2gan_model_params* out) { return p2gan_model_get_params(model_, out); },
+        "p2gan_model_get_params");
+    expect_written_only_up_to<p2gan_runtime_params>(
+        P2GAN_RUNTIME_PARAMS_SIZE_V3_0,
+        [&](p2gan_runtime_params* out) { return p2gan_model_get_runtime(model_, out); }, "p2gan_model_get_runtime");
+    ASSERT_EQ(p2gan_model_save(model_, path("s.ckpt").c_str(), nullptr), P2GAN_STATUS_OK) << last_error();
+    expect_written_only_up_to<p2gan_model_params>(
+        P2GAN_MODEL_PARAMS_SIZE_V3_0,
+        [&](p2gan_model_params* out) { return p2gan_checkpoint_read_params(path("s.ckpt").c_str(), out); },
+        "p2gan_checkpoint_read_params");
+    expect_written_only_up_to<p2gan_step_timings>(
+        P2GAN_STEP_TIMINGS_SIZE_V3_0,
+        [&](p2gan_step_timings* out) {
+            p2gan_step_metrics m{};
+            m.struct_size = sizeof m;
+            const auto status = p2gan_model_train_step(model_, images_.data(), images_.size(), shape_, 4, &m);
+            return status != P2GAN_STATUS_OK ? status : p2gan_model_last_step_timings(model_, out);
+        },
+        "p2gan_model_last_step_timings");
+    expect_written_only_up_to<p2gan_runtime_info>(
+        P2GAN_RUNTIME_INFO_SIZE_V3_0, [](p2gan_runtime_info* out) { return p2gan_runtime_info_get(out); },
+        "p2gan_runtime_info_get");
+    std::vector<float> mu(16), sigma(16), z(16), fake(kBatch * kImage), mu_f(16), sigma_f(16);
+    expect_written_only_up_to<p2gan_losses>(
+        P2GAN_LOSSES_SIZE_V3_0,
+        [&](p2gan_losses* out) {
+            return p2gan_model_forward(model_, images_.data(), images_.size(), shape_, 4, noise_.data(), 16,
+                                       codes_.data(), 16, mu.data(), sigma.data(), z.data(), fake.data(), mu_f.data(),
+                                       sigma_f.data(), 16, fake.size(), out);
+        },
+        "p2gan_model_forward");
+
+    // What was written is right: the params read back equal the ones the model was made with.
+    Guarded<p2gan_model_params> read(P2GAN_MODEL_PARAMS_SIZE_V3_0);
+    ASSERT_EQ(p2gan_model_get_params(model_, read.get()), P2GAN_STATUS_OK) << last_error();
+    const auto p = tiny();
+    EXPECT_EQ(std::memcmp(read.get(), &p, P2GAN_MODEL_PARAMS_SIZE_V3_0), 0);
+}
+
+TEST_F(Api, OutputStructSizesOutsideTheRangeAreRefused) {
+    for (const uint32_t size : {0u, 3u, static_cast<uint32_t>(sizeof(p2gan_model_params) + 8)}) {
+        Guarded<p2gan_model_params> out(size);
+        expect_error(p2gan_model_get_params(model_, out.get()), P2GAN_STATUS_INVALID_ARGUMENT, "struct_size");
+        EXPECT_EQ(out.first_written_from(sizeof(uint32_t)), -1);
+    }
+    for (const uint32_t size : {0u, 3u, static_cast<uint32_t>(sizeof(p2gan_runtime_params) + 8)}) {
+        Guarded<p2gan_runtime_params> out(size);
+        expect_error(p2gan_model_get_runtime(model_, out.get()), P2GAN_STATUS_INVALID_ARGUMENT, "struct_size");
+        EXPECT_EQ(out.first_written_from(sizeof(uint32_t)), -1);
+    }
+    std::vector<float> mu(16), sigma(16), z(16), fake(kBatch * kImage), mu_f(16), sigma_f(16);
+    for (const uint32_t size : {0u, 3u, static_cast<uint32_t>(sizeof(p2gan_losses) + 8)}) {
+        Guarded<p2gan_losses> out(size);
+        expect_error(p2gan_model_forward(model_, images_.data(), images_.size(), shape_, 4, noise_.data(), 16,
+                                         codes_.data(), 16, mu.data(), sigma.data(), z.data(), fake.data(),
+                                         mu_f.data(), sigma_f.data(), 16, fake.size(), out.get()),
+                     P2GAN_STATUS_INVALID_ARGUMENT, "struct_size");
+        EXPECT_EQ(out.first_written_from(sizeof(uint32_t)), -1);
+    }
+}
+
+// ---- the G-update schedule ------------------------------------------------------------
+
+TEST(Schedule, PretrainThreeNDisTwoUpdatesGOnTheDocumentedSteps) {
+    auto p = tiny();
+    p.pretrain_steps = 3;
+    p.n_dis = 2;
+    p2gan_model* model = nullptr;
+    ASSERT_EQ(p2gan_model_create(&p, nullptr, &model), P2GAN_STATUS_OK) << last_error();
+    std::vector<float> images(kBatch * kImage, 0.25f);
+    const int64_t shape[4] = {kBatch, 1, 32, 32};
+    std::vector<int> updated, expected;
+    for (int64_t step = 0; step < 9; ++step) {
+        // p2gan.h: G updates when step >= pretrain_steps and (step - pretrain_steps + 1) % n_dis == 0.
+        expected.push_back(step >= p.pretrain_steps && (step - p.pretrain_steps + 1) % p.n_dis == 0 ? 1 : 0);
+        p2gan_step_metrics m{};
+        m.struct_size = sizeof m;
+        ASSERT_EQ(p2gan_model_train_step(model, images.data(), images.size(), shape, 4, &m), P2GAN_STATUS_OK)
+            << last_error();
+        EXPECT_EQ(m.step, step + 1);
+        updated.push_back(m.g_updated);
+    }
+    EXPECT_EQ(updated, expected);
+    // Steps 0-2 pre-train; then G on every second step, the n_dis-th D step after pre-training.
+    EXPECT_EQ(updated, (std::vector<int>{0, 0, 0, 0, 1, 0, 1, 0, 1}));
+    p2gan_model_destroy(model);
+}
+
+// ---- checkpoint formats -----------------------------------------------------------------
+
+TEST_F(Api, CheckpointOfAnUnknownFormatVersionIsRefusedNamingBothVersions) {
+    {
+        std::ofstream out(path("v99.ckpt"), std::ios::binary);
+        const unsigned char version[4] = {99, 0, 0, 0};  // u32 99, little-endian
+        const unsigned char zero[4] = {0, 0, 0, 0};
+        out.write("P2GANCKP", 8);
+        out.write(reinterpret_cast<const char*>(version), 4);
+        out.write(reinterpret_cast<const char*>(zero), 4);
+    }
+    auto check = [&](p2gan_status status, const char* call) {
+        EXPECT_EQ(status, P2GAN_STATUS_CHECKPOINT_MISMATCH) << call << ": " << last_error();
+        EXPECT_NE(last_error().find("99"), std::string::npos) << call << ": " << last_error();
+        EXPECT_NE(last_error().find("1 to 2"), std::string::npos) << call << ": " << last_error();
+    };
+    p2gan_model* loaded = reinterpret_cast<p2gan_model*>(0x1);
+    check(p2gan_model_load(path("v99.ckpt").c_str(), nullptr, &loaded), "p2gan_model_load");
+    EXPECT_EQ(loaded, nullptr);
+    check(p2gan_model_restore(model_, path("v99.ckpt").c_str()), "p2gan_model_restore");
+    p2gan_model_params params{};
+    params.struct_size = sizeof params;
+    check(p2gan_checkpoint_read_params(path("v99.ckpt").c_str(), &params), "p2gan_checkpoint_read_params");
+    size_t length = 0;
+    check(p2gan_checkpoint_read_host_state(path("v99.ckpt").c_str(), nullptr, 0, &length),
+          "p2gan_checkpoint_read_host_state");
+}
+
+// ---- a checkpoint of the previous release ------------------------------------------------
+//
+// tests/native/data/legacy_abi2.ckpt was written by the previous release (ABI 2, checkpoint
+// format 1, by data/make_legacy_abi2.cpp); legacy_abi2.expected holds what it must load as,
+// one "key=value" per line ('#' lines are comments): some model params by their C field
+// names, "step", "host_state", and every 97th value of two samples ("sample", "sample_ema").
+
+#ifndef P2GAN_TEST_DATA_DIR
+#define P2GAN_TEST_DATA_DIR "tests/native/data"
+#endif
+
+std::string trim(const std::string& text) {
+    const auto begin = text.find_first_not_of(" \t\r\n");
+    if (begin == std::string::npos) return "";
+    const auto end = text.find_last_not_of(" \t\r\n");
+    return text.substr(begin, end - begin + 1);
+}
+
+std::map<std::string, std::string> read_expected(const std::string& file) {
+    std::map<std::string, std::string> values;
+    std::ifstream in(file);
+    for (std::string line; std::getline(in, line);) {
+        const auto text = trim(line);
+        if (text.empty() || text[0] == '#') continue;
+        const auto eq = text.find('=');
+        if (eq == std::string::npos) continue;
+        values[trim(text.substr(0, eq))] = trim(text.substr(eq + 1));
+    }
+    return values;
+}
+
+std::vector<double> numbers(std::string text) {
+    for (auto& c : text) {
+        if (c == ',' || c == '[' || c == ']') c = ' ';
+    }
+    std::istringstream in(text);
+    std::vector<double> out;
+    for (double v; in >> v;) out.push_back(v);
+    return out;
+}
+
+// The params fields and how to read them as numbers.
+std::vector<std::pair<const char*, std::function<double(const p2gan_model_params&)>>> params_fields() {
+    return {
+        {"resolution", [](const p2gan_model_params& p) { return p.resolution; }},
+        {"channels", [](const p2gan_model_params& p) { return p.channels; }},
+        {"base_channels", [](const p2gan_model_params& p) { return p.base_channels; }},
+        {"noise_dim", [](const p2gan_model_params& p) { return p.noise_dim; }},
+        {"posterior_dim", [](const p2gan_model_params& p) { return p.posterior_dim; }},
+        {"adain_mode", [](const p2gan_model_params& p) { return p.adain_mode; }},
+        {"distance_estimator", [](const p2gan_model_params& p) { return p.distance_estimator; }},
+        {"mu_a", [](const p2gan_model_params& p) { return p.mu_a; }},
+        {"sigma_a", [](const p2gan_model_params& p) { return p.sigma_a; }},
+        {"mu_b", [](const p2gan_model_params& p) { return p.mu_b; }},
+        {"sigma_b", [](const p2gan_model_params& p) { return p.sigma_b; }},
+        {"lambda_z", [](const p2gan_model_params& p) { return p.lambda_z; }},
+        {"lr_d", [](const p2gan_model_params& p) { return p.lr_d; }},
+        {"lr_g", [](const p2gan_model_params& p) { return p.lr_g; }},
+        {"beta1", [](const p2gan_model_params& p) { return p.beta1; }},
+        {"beta2", [](const p2gan_model_params& p) { return p.beta2; }},
+        {"n_dis", [](const p2gan_model_params& p) { return p.n_dis; }},
+        {"pretrain_steps", [](const p2gan_model_params& p) { return p.pretrain_steps; }},
+        {"ema_decay", [](const p2gan_model_params& p) { return p.ema_decay; }},
+        {"seed", [](const p2gan_model_params& p) { return static_cast<double>(p.seed); }},
+    };
+}
+
+void expect_expected_params(p2gan_model* model, const std::map<std::string, std::string>& expected,
+                            const char* which) {
+    p2gan_model_params params{};
+    params.struct_size = sizeof params;
+    ASSERT_EQ(p2gan_model_get_params(model, &params), P2GAN_STATUS_OK) << last_error();
+    int checked = 0;
+    for (const auto& [key, get] : params_fields()) {
+        const auto it = expected.find(key);
+        if (it == expected.end()) continue;
+        ++checked;
+        const double want = std::stod(it->second);
+        EXPECT_NEAR(get(params), want, 1e-6 * std::max(1.0, std::abs(want))) << which << ": " << key;
+    }
+    EXPECT_GE(checked, 5) << which << ": the .expected file names too few params";
+}
+
+TEST(Checkpoint, LoadsAFormat1CheckpointOfThePreviousRelease) {
+    const std::string dir = P2GAN_TEST_DATA_DIR;
+    const auto checkpoint = dir + "/legacy_abi2.ckpt";
+    const auto expected_file = dir + "/legacy_abi2.expected";
+    if (!fs::exists(checkpoint) || !fs::exists(expected_file)) {
+        GTEST_SKIP() << checkpoint << " or " << expected_file << " is missing";
+    }
+    const auto expected = read_expected(expected_file);
+    ASSERT_FALSE(expected.empty()) << expected_file;
+
+    // It is format 1.
+    {
+        std::ifstream in(checkpoint, std::ios::binary);
+        char magic[8] = {};
+        unsigned char version[4] = {};
+        in.read(magic, 8);
+        in.read(reinterpret_cast<char*>(version), 4);
+        ASSERT_EQ(std::string(magic, 8), "P2GANCKP");
+        ASSERT_EQ(version[0] | version[1] << 8 | version[2] << 16 | version[3] << 24, 1);
+    }
+
+    p2gan_model* model = nullptr;
+    ASSERT_EQ(p2gan_model_load(checkpoint.c_str(), nullptr, &model), P2GAN_STATUS_OK) << last_error();
+    expect_expected_params(model, expected, "loaded");
+    p2gan_model_params read{};
+    read.struct_size = sizeof read;
+    ASSERT_EQ(p2gan_checkpoint_read_params(checkpoint.c_str(), &read), P2GAN_STATUS_OK) << last_error();
+    p2gan_model_params held{};
+    held.struct_size = sizeof held;
+    ASSERT_EQ(p2gan_model_get_params(model, &held), P2GAN_STATUS_OK) << last_error();
+    EXPECT_EQ(std::memcmp(&read, &held, sizeof read), 0);
+    // The runtime keys stored in format 1 do not carry over: the model runs on the defaults.
+    p2gan_runtime_params runtime{};
+    runtime.struct_size = sizeof runtime;
+    ASSERT_EQ(p2gan_model_get_runtime(model, &runtime), P2GAN_STATUS_OK) << last_error();
+    EXPECT_STREQ(runtime.device, "cpu");
+
+    int64_t step = -1;
+    ASSERT_EQ(p2gan_model_get_step(model, &step), P2GAN_STATUS_OK);
+    if (expected.count("step")) {
+        EXPECT_EQ(step, std::stoll(expected.at("step")));
+    }
+
+    // Host state.
+    size_t length = 0;
+    ASSERT_EQ(p2gan_checkpoint_read_host_state(checkpoint.c_str(), nullptr, 0, &length), P2GAN_STATUS_OK)
+        << last_error();
+    std::vector<char> state(length + 1);
+    ASSERT_EQ(p2gan_checkpoint_read_host_state(checkpoint.c_str(), state.data(), state.size(), &length),
+              P2GAN_STATUS_OK)
+        << last_error();
+    const std::string host_state(state.data());
+    if (expected.count("host_state")) {
+        EXPECT_EQ(host_state, expected.at("host_state"));
+    }
+
+    // The samples the previous release drew from this checkpoint (the .expected file's first
+    // line): p2gan_model_sample(model, 2, 11, ...) with use_ema 0 ("sample") and 1
+    // ("sample_ema"), every 97th value.
+    ASSERT_TRUE(expected.count("sample") && expected.count("sample_ema")) << expected_file;
+    constexpr uint64_t seed = 11;
+    constexpr int64_t count = 2;
+    constexpr size_t stride = 97;
+    const size_t image = static_cast<size_t>(held.channels) * held.resolution * held.resolution;
+    std::vector<float> sample(count * image);
+    for (const int32_t use_ema : {0, 1}) {
+        const auto want = numbers(expected.at(use_ema ? "sample_ema" : "sample"));
+        ASSERT_EQ(want.size(), (sample.size() + stride - 1) / stride) << "use_ema " << use_ema;
+        ASSERT_EQ(p2gan_model_sample(model, count, seed, nullptr, 0, nullptr, 0, use_ema, sample.data(),
+                                     sample.size()),
+                  P2GAN_STATUS_OK)
+            << last_error();
+        for (size_t i = 0; i < want.size(); ++i) {
+            EXPECT_NEAR(sample[i * stride], want[i], 1e-5) << "use_ema " << use_ema << ", value " << i * stride;
+        }
+    }
+    const int32_t use_ema = 1;
+
+    // Resume: one more step trains.
+    const auto dir_out = fs::temp_directory_path() / ("p2gan_legacy_" + std::to_string(::getpid()));
+    fs::create_directories(dir_out);
+    std::vector<float> images(4 * image, 0.25f);
+    for (size_t i = 0; i < images.size(); ++i) images[i] = std::sin(0.01f * static_cast<float>(i));
+    const int64_t shape[4] = {4, held.channels, held.resolution, held.resolution};
+    p2gan_step_metrics m{};
+    m.struct_size = sizeof m;
+    ASSERT_EQ(p2gan_model_train_step(model, images.data(), images.size(), shape, 4, &m), P2GAN_STATUS_OK)
+        << last_error();
+    EXPECT_EQ(m.step, step + 1);
+    EXPECT_TRUE(std::isfinite(m.loss_d) && std::isfinite(m.loss_g));
+
+    // Saved again, it is format 2, and loads with the same params, step and host state.
+    const auto again = (dir_out / "resaved.ckpt").string();
+    ASSERT_EQ(p2gan_model_save(model, again.c_str(), host_state.c_str()), P2GAN_STATUS_OK) << last_error();
+    {
+        std::ifstream in(again, std::ios::binary);
+        char magic[8] = {};
+        unsigned char version[4] = {};
+        in.read(magic, 8);
+        in.read(reinterpret_cast<char*>(version), 4);
+        EXPECT_EQ(std::string(magic, 8), "P2GANCKP");
+        EXPECT_EQ(version[0] | version[1] << 8 | version[2] << 16 | version[3] << 24, 2);
+    }
+    p2gan_model* reloaded = nullptr;
+    ASSERT_EQ(p2gan_model_load(again.c_str(), nullptr, &reloaded), P2GAN_STATUS_OK) << last_error();
+    expect_expected_params(reloaded, expected, "reloaded");
+    int64_t reloaded_step = -1;
+    ASSERT_EQ(p2gan_model_get_step(reloaded, &reloaded_step), P2GAN_STATUS_OK);
+    EXPECT_EQ(reloaded_step, step + 1);
+    std::vector<float> a(sample.size()), b(sample.size());
+    ASSERT_EQ(p2gan_model_sample(model, count, seed, nullptr, 0, nullptr, 0, use_ema, a.data(), a.size()),
+              P2GAN_STATUS_OK);
+    ASSERT_EQ(p2gan_model_sample(reloaded, count, seed, nullptr, 0, nullptr, 0, use_ema, b.data(), b.size()),
+              P2GAN_STATUS_OK);
+    EXPECT_EQ(a, b);
+    ASSERT_EQ(p2gan_checkpoint_read_host_state(again.c_str(), nullptr, 0, &length), P2GAN_STATUS_OK);
+    EXPECT_EQ(length, host_state.size());
+    p2gan_model_destroy(reloaded);
+    p2gan_model_destroy(model);
+    fs::remove_all(dir_out);
 }
 
 }  // namespace

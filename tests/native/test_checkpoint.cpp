@@ -1,11 +1,14 @@
 // Checkpoints: bit-exact round trips, refusal of other architectures and bad files.
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <vector>
 
-#include "checkpoint.h"
-#include "errors.h"
+#include "io/checkpoint.h"
+#include "runtime/errors.h"
 #include "test_support.h"
 
 namespace p2gan {
@@ -41,7 +44,7 @@ p2gan_status status_of(const std::function<void()>& f, std::string* message = nu
 TEST_F(CheckpointTest, RoundTripIsBitExactAndTrainingContinuesIdentically) {
     auto p = tiny_params(3);
     p.ema_decay = 0.5f;
-    Model original(p);
+    Model original(p, testing::cpu_runtime());
     const auto real = image_batch(p, 4);
     original.train_step(real);
     original.train_step(real);
@@ -51,7 +54,7 @@ TEST_F(CheckpointTest, RoundTripIsBitExactAndTrainingContinuesIdentically) {
     // Another seed: everything the step depends on must come from the checkpoint.
     auto p_other = tiny_params(99);
     p_other.ema_decay = 0.5f;
-    Model resumed(p_other);
+    Model resumed(p_other, testing::cpu_runtime());
     restore_checkpoint(resumed, path("a.ckpt"));
     EXPECT_EQ(resumed.step(), 2);
     const auto a = original.named_tensors(), b = resumed.named_tensors();
@@ -69,12 +72,12 @@ TEST_F(CheckpointTest, RoundTripIsBitExactAndTrainingContinuesIdentically) {
 }
 
 TEST_F(CheckpointTest, OtherArchitectureIsRefusedNamingTheField) {
-    Model small(tiny_params());
+    Model small(tiny_params(), testing::cpu_runtime());
     save_checkpoint(small, path("small.ckpt"));
     auto p = tiny_params();
     p.base_channels = 8;
     p.resolution = 64;
-    Model big(p);
+    Model big(p, testing::cpu_runtime());
     std::string message;
     EXPECT_EQ(status_of([&] { restore_checkpoint(big, path("small.ckpt")); }, &message),
               P2GAN_STATUS_CHECKPOINT_MISMATCH);
@@ -83,7 +86,7 @@ TEST_F(CheckpointTest, OtherArchitectureIsRefusedNamingTheField) {
 }
 
 TEST_F(CheckpointTest, HostStateRoundTripsAndDefaultsToEmpty) {
-    Model model(tiny_params());
+    Model model(tiny_params(), testing::cpu_runtime());
     const std::string state = "{\"epoch\": 2, \"position\": 17, \"note\": \"caf\u00e9\"}";
     save_checkpoint(model, path("with.ckpt"), state);
     save_checkpoint(model, path("without.ckpt"));
@@ -96,17 +99,51 @@ TEST_F(CheckpointTest, HeaderCarriesTheConfiguration) {
     auto p = tiny_params(17);
     p.lambda_z = 3.5f;
     p.pretrain_steps = 11;
-    Model model(p);
+    Model model(p, testing::cpu_runtime());
     save_checkpoint(model, path("c.ckpt"));
     const auto read = read_checkpoint_params(path("c.ckpt"));
     EXPECT_EQ(read.seed, 17u);
     EXPECT_EQ(read.lambda_z, 3.5f);
     EXPECT_EQ(read.pretrain_steps, 11);
-    EXPECT_STREQ(read.device, "cpu");
+    EXPECT_EQ(std::memcmp(&read, &p, sizeof p), 0);  // every field, and nothing of the runtime
+}
+
+// A model restores a checkpoint whatever runtime it runs with: the runtime is not stored.
+TEST_F(CheckpointTest, RuntimeIsNotPartOfTheCheckpoint) {
+    const auto p = tiny_params(4);
+    Model fast(p, testing::cpu_runtime());
+    fast.train_step(image_batch(p, 2));
+    save_checkpoint(fast, path("fast.ckpt"));
+    Model reference(p, testing::cpu_runtime(P2GAN_KERNELS_REFERENCE, P2GAN_MEMORY_FORMAT_CHANNELS_LAST));
+    restore_checkpoint(reference, path("fast.ckpt"));
+    EXPECT_EQ(reference.step(), 1);
+    EXPECT_FALSE(reference.network().fast_kernels);  // the model keeps its own runtime
+    EXPECT_TRUE(reference.network().channels_last);
+}
+
+TEST_F(CheckpointTest, UnknownFormatVersionIsRefusedNamingBothVersions) {
+    {
+        std::ofstream out(path("v99.ckpt"), std::ios::binary);
+        const uint32_t version = 99, zero = 0;
+        out.write("P2GANCKP", 8);
+        out.write(reinterpret_cast<const char*>(&version), 4);  // little-endian on every supported host
+        out.write(reinterpret_cast<const char*>(&zero), 4);
+    }
+    Model model(tiny_params(), testing::cpu_runtime());
+    for (const auto& attempt : std::vector<std::function<void()>>{
+             [&] { restore_checkpoint(model, path("v99.ckpt")); },
+             [&] { read_checkpoint_params(path("v99.ckpt")); },
+             [&] { read_checkpoint_host_state(path("v99.ckpt")); }}) {
+        std::string message;
+        EXPECT_EQ(status_of(attempt, &message), P2GAN_STATUS_CHECKPOINT_MISMATCH);
+        EXPECT_NE(message.find("99"), std::string::npos) << message;
+        EXPECT_NE(message.find("1 to 2"), std::string::npos) << message;
+    }
+    EXPECT_EQ(kCheckpointFormatVersion, 2u);
 }
 
 TEST_F(CheckpointTest, TruncatedMissingAndForeignFilesAreRefused) {
-    Model model(tiny_params());
+    Model model(tiny_params(), testing::cpu_runtime());
     save_checkpoint(model, path("good.ckpt"));
     const auto size = fs::file_size(path("good.ckpt"));
     fs::copy_file(path("good.ckpt"), path("cut.ckpt"));
@@ -122,7 +159,7 @@ TEST_F(CheckpointTest, TruncatedMissingAndForeignFilesAreRefused) {
 }
 
 TEST_F(CheckpointTest, UnwritableDestinationIsAnIoError) {
-    Model model(tiny_params());
+    Model model(tiny_params(), testing::cpu_runtime());
     EXPECT_EQ(status_of([&] { save_checkpoint(model, path("no/such/dir/x.ckpt")); }), P2GAN_STATUS_IO_ERROR);
 }
 

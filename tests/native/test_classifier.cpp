@@ -47,13 +47,15 @@ void toy_batch(std::vector<float>& images, std::vector<int32_t>& labels) {
 class Classifier : public ::testing::Test {
 protected:
     void SetUp() override {
-        ASSERT_EQ(p2gan_classifier_create("cpu", 7, &net_), P2GAN_STATUS_OK) << last_error();
+        ASSERT_EQ(p2gan_classifier_create("cpu", 7, &cls_), P2GAN_STATUS_OK) << last_error();
+        ASSERT_EQ(p2gan_classifier_feature_net(cls_, &net_), P2GAN_STATUS_OK) << last_error();
         toy_batch(images_, labels_);
         dir_ = fs::temp_directory_path() / ("p2gan_cls_" + std::to_string(::getpid()));
         fs::create_directories(dir_);
     }
     void TearDown() override {
         p2gan_feature_net_destroy(net_);
+        p2gan_classifier_destroy(cls_);
         fs::remove_all(dir_);
     }
     void expect_error(p2gan_status status, p2gan_status expected, const std::string& fragment) {
@@ -71,16 +73,26 @@ protected:
         return p2gan_feature_net_extract(net, x.data(), x.size(), s, 4, P2GAN_RESIZE_PYTORCH_FID, features.data(),
                                          features.size(), logits.data(), logits.size());
     }
+    // Features and logits of the classifier's current weights (through a fresh feature net).
+    p2gan_status extract(p2gan_classifier* classifier, std::vector<float>& features, std::vector<float>& logits) {
+        p2gan_feature_net* net = nullptr;
+        const auto status = p2gan_classifier_feature_net(classifier, &net);
+        if (status != P2GAN_STATUS_OK) return status;
+        const auto result = extract(net, features, logits);
+        p2gan_feature_net_destroy(net);
+        return result;
+    }
     float step(float lr = 1e-3f) {
         float loss = -1.0f;
-        EXPECT_EQ(p2gan_classifier_train_step(net_, images_.data(), images_.size(), shape_, 4, labels_.data(),
+        EXPECT_EQ(p2gan_classifier_train_step(cls_, images_.data(), images_.size(), shape_, 4, labels_.data(),
                                               labels_.size(), lr, &loss),
                   P2GAN_STATUS_OK)
             << last_error();
         return loss;
     }
 
-    p2gan_feature_net* net_ = nullptr;
+    p2gan_classifier* cls_ = nullptr;
+    p2gan_feature_net* net_ = nullptr;  // a copy of cls_ as created (untrained)
     int64_t shape_[4] = {kBatch, 1, kSide, kSide};
     std::vector<float> images_;
     std::vector<int32_t> labels_;
@@ -90,7 +102,7 @@ protected:
 TEST_F(Classifier, InfoAndShapes) {
     int32_t kind = -1, feature_dim = -1, logit_dim = -1;
     ASSERT_EQ(p2gan_feature_net_info(net_, &kind, &feature_dim, &logit_dim), P2GAN_STATUS_OK) << last_error();
-    EXPECT_EQ(kind, P2GAN_FEATURE_NET_FMNIST_CLASSIFIER);
+    EXPECT_EQ(kind, P2GAN_FEATURE_NET_FASHION_MNIST_CLASSIFIER);
     EXPECT_EQ(feature_dim, kFeatures);
     EXPECT_EQ(logit_dim, kClasses);
 
@@ -129,8 +141,8 @@ TEST_F(Classifier, OtherSizesAndRgbAreAccepted) {
 }
 
 TEST_F(Classifier, SameSeedSameNetworkAndSameTraining) {
-    p2gan_feature_net* twin = nullptr;
-    p2gan_feature_net* other = nullptr;
+    p2gan_classifier* twin = nullptr;
+    p2gan_classifier* other = nullptr;
     ASSERT_EQ(p2gan_classifier_create(nullptr, 7, &twin), P2GAN_STATUS_OK) << last_error();
     ASSERT_EQ(p2gan_classifier_create("cpu", 8, &other), P2GAN_STATUS_OK) << last_error();
     float loss_a = 0, loss_b = 0;
@@ -142,14 +154,27 @@ TEST_F(Classifier, SameSeedSameNetworkAndSameTraining) {
         EXPECT_EQ(loss_a, loss_b);
     }
     std::vector<float> fa, la, fb, lb, fo, lo;
-    ASSERT_EQ(extract(net_, fa, la), P2GAN_STATUS_OK);
+    ASSERT_EQ(extract(cls_, fa, la), P2GAN_STATUS_OK);
     ASSERT_EQ(extract(twin, fb, lb), P2GAN_STATUS_OK);
     ASSERT_EQ(extract(other, fo, lo), P2GAN_STATUS_OK);
     EXPECT_EQ(fa, fb);
     EXPECT_EQ(la, lb);
     EXPECT_NE(la, lo);
-    p2gan_feature_net_destroy(twin);
-    p2gan_feature_net_destroy(other);
+    p2gan_classifier_destroy(twin);
+    p2gan_classifier_destroy(other);
+}
+
+TEST_F(Classifier, FeatureNetHoldsACopyOfTheWeights) {
+    // net_ was taken before any training: training the classifier must not change it,
+    // while a feature net taken afterwards sees the new weights.
+    std::vector<float> before_f, before_l, after_f, after_l, copy_f, copy_l;
+    ASSERT_EQ(extract(net_, before_f, before_l), P2GAN_STATUS_OK) << last_error();
+    for (int i = 0; i < 3; ++i) step(3e-3f);
+    ASSERT_EQ(extract(net_, after_f, after_l), P2GAN_STATUS_OK) << last_error();
+    EXPECT_EQ(before_l, after_l);
+    EXPECT_EQ(before_f, after_f);
+    ASSERT_EQ(extract(cls_, copy_f, copy_l), P2GAN_STATUS_OK) << last_error();
+    EXPECT_NE(copy_l, before_l);
 }
 
 TEST_F(Classifier, AFewStepsReduceTheLossOnASeparableSet) {
@@ -159,7 +184,7 @@ TEST_F(Classifier, AFewStepsReduceTheLossOnASeparableSet) {
     EXPECT_LT(last, 0.5f * first) << "first " << first << ", last " << last;
 
     std::vector<float> features, logits;
-    ASSERT_EQ(extract(net_, features, logits), P2GAN_STATUS_OK);
+    ASSERT_EQ(extract(cls_, features, logits), P2GAN_STATUS_OK);
     int correct = 0;
     for (int64_t i = 0; i < kBatch; ++i) {
         int best = 0;
@@ -174,34 +199,44 @@ TEST_F(Classifier, AFewStepsReduceTheLossOnASeparableSet) {
 TEST_F(Classifier, SaveLoadRoundTripIsBitExact) {
     for (int i = 0; i < 3; ++i) step();
     const auto file = path("cls.bin");
-    ASSERT_EQ(p2gan_classifier_save(net_, file.c_str()), P2GAN_STATUS_OK) << last_error();
+    ASSERT_EQ(p2gan_classifier_save(cls_, file.c_str()), P2GAN_STATUS_OK) << last_error();
     EXPECT_FALSE(fs::exists(file + ".tmp"));
-    p2gan_feature_net* loaded = nullptr;
+    p2gan_classifier* loaded = nullptr;
     ASSERT_EQ(p2gan_classifier_load(file.c_str(), "cpu", &loaded), P2GAN_STATUS_OK) << last_error();
 
-    std::vector<float> fa, la, fb, lb;
-    ASSERT_EQ(extract(net_, fa, la), P2GAN_STATUS_OK);
+    std::vector<float> fa, la, fb, lb, fc, lc;
+    ASSERT_EQ(extract(cls_, fa, la), P2GAN_STATUS_OK);
     ASSERT_EQ(extract(loaded, fb, lb), P2GAN_STATUS_OK);
     EXPECT_EQ(fa, fb);
     EXPECT_EQ(la, lb);
+    // The same file opened as a feature network computes the same features.
+    p2gan_feature_net* as_net = nullptr;
+    ASSERT_EQ(p2gan_feature_net_load_classifier(file.c_str(), "cpu", &as_net), P2GAN_STATUS_OK) << last_error();
+    int32_t kind = -1, feature_dim = -1, logit_dim = -1;
+    ASSERT_EQ(p2gan_feature_net_info(as_net, &kind, &feature_dim, &logit_dim), P2GAN_STATUS_OK) << last_error();
+    EXPECT_EQ(kind, P2GAN_FEATURE_NET_FASHION_MNIST_CLASSIFIER);
+    ASSERT_EQ(extract(as_net, fc, lc), P2GAN_STATUS_OK) << last_error();
+    EXPECT_EQ(fa, fc);
+    EXPECT_EQ(la, lc);
+    p2gan_feature_net_destroy(as_net);
 
     // The optimizer state travels too: the next step is identical.
     float loss_a = 0, loss_b = 0;
-    ASSERT_EQ(p2gan_classifier_train_step(net_, images_.data(), images_.size(), shape_, 4, labels_.data(),
+    ASSERT_EQ(p2gan_classifier_train_step(cls_, images_.data(), images_.size(), shape_, 4, labels_.data(),
                                           labels_.size(), 1e-3f, &loss_a),
               P2GAN_STATUS_OK);
     ASSERT_EQ(p2gan_classifier_train_step(loaded, images_.data(), images_.size(), shape_, 4, labels_.data(),
                                           labels_.size(), 1e-3f, &loss_b),
               P2GAN_STATUS_OK);
     EXPECT_EQ(loss_a, loss_b);
-    ASSERT_EQ(extract(net_, fa, la), P2GAN_STATUS_OK);
+    ASSERT_EQ(extract(cls_, fa, la), P2GAN_STATUS_OK);
     ASSERT_EQ(extract(loaded, fb, lb), P2GAN_STATUS_OK);
     EXPECT_EQ(la, lb);
-    p2gan_feature_net_destroy(loaded);
+    p2gan_classifier_destroy(loaded);
 }
 
 TEST_F(Classifier, FileErrorsCarryTheirStatus) {
-    p2gan_feature_net* loaded = reinterpret_cast<p2gan_feature_net*>(0x1);
+    p2gan_classifier* loaded = reinterpret_cast<p2gan_classifier*>(0x1);
     expect_error(p2gan_classifier_load(path("missing.bin").c_str(), "cpu", &loaded), P2GAN_STATUS_IO_ERROR,
                  "cannot open");
     EXPECT_EQ(loaded, nullptr);
@@ -214,31 +249,45 @@ TEST_F(Classifier, FileErrorsCarryTheirStatus) {
     expect_error(p2gan_classifier_load(nullptr, "cpu", &loaded), P2GAN_STATUS_INVALID_ARGUMENT, "path");
     expect_error(p2gan_classifier_load("", "cpu", &loaded), P2GAN_STATUS_INVALID_ARGUMENT, "path is empty");
     expect_error(p2gan_classifier_load(path("junk.bin").c_str(), "cpu", nullptr), P2GAN_STATUS_INVALID_ARGUMENT,
-                 "out_net");
-    expect_error(p2gan_classifier_save(net_, nullptr), P2GAN_STATUS_INVALID_ARGUMENT, "path");
+                 "out_classifier");
+    expect_error(p2gan_classifier_save(cls_, nullptr), P2GAN_STATUS_INVALID_ARGUMENT, "path");
+    p2gan_feature_net* as_net = reinterpret_cast<p2gan_feature_net*>(0x1);
+    expect_error(p2gan_feature_net_load_classifier(path("missing.bin").c_str(), "cpu", &as_net), P2GAN_STATUS_IO_ERROR,
+                 "cannot open");
+    EXPECT_EQ(as_net, nullptr);
+    expect_error(p2gan_feature_net_load_classifier(path("junk.bin").c_str(), "cpu", &as_net),
+                 P2GAN_STATUS_CHECKPOINT_MISMATCH, "bad magic");
+    expect_error(p2gan_feature_net_load_classifier(nullptr, "cpu", &as_net), P2GAN_STATUS_INVALID_ARGUMENT, "path");
+    expect_error(p2gan_feature_net_load_classifier(path("junk.bin").c_str(), "cpu", nullptr),
+                 P2GAN_STATUS_INVALID_ARGUMENT, "out_net");
 }
 
 TEST_F(Classifier, NullsAreRefused) {
     float loss = 0;
     int32_t a = 0, b = 0, c = 0;
     std::vector<float> features(kBatch * kFeatures), logits(kBatch * kClasses);
-    expect_error(p2gan_classifier_create("cpu", 1, nullptr), P2GAN_STATUS_INVALID_ARGUMENT, "out_net");
+    expect_error(p2gan_classifier_create("cpu", 1, nullptr), P2GAN_STATUS_INVALID_ARGUMENT, "out_classifier");
     expect_error(p2gan_classifier_train_step(nullptr, images_.data(), images_.size(), shape_, 4, labels_.data(),
                                              labels_.size(), 1e-3f, &loss),
-                 P2GAN_STATUS_INVALID_ARGUMENT, "net");
-    expect_error(p2gan_classifier_train_step(net_, nullptr, images_.size(), shape_, 4, labels_.data(), labels_.size(),
+                 P2GAN_STATUS_INVALID_ARGUMENT, "classifier");
+    p2gan_feature_net* copy = reinterpret_cast<p2gan_feature_net*>(0x1);
+    expect_error(p2gan_classifier_feature_net(nullptr, &copy), P2GAN_STATUS_INVALID_ARGUMENT, "classifier");
+    EXPECT_EQ(copy, nullptr);
+    expect_error(p2gan_classifier_feature_net(cls_, nullptr), P2GAN_STATUS_INVALID_ARGUMENT, "out_net");
+    p2gan_classifier_destroy(nullptr);  // accepted
+    expect_error(p2gan_classifier_train_step(cls_, nullptr, images_.size(), shape_, 4, labels_.data(), labels_.size(),
                                              1e-3f, &loss),
                  P2GAN_STATUS_INVALID_ARGUMENT, "images");
-    expect_error(p2gan_classifier_train_step(net_, images_.data(), images_.size(), nullptr, 4, labels_.data(),
+    expect_error(p2gan_classifier_train_step(cls_, images_.data(), images_.size(), nullptr, 4, labels_.data(),
                                              labels_.size(), 1e-3f, &loss),
                  P2GAN_STATUS_INVALID_ARGUMENT, "shape");
-    expect_error(p2gan_classifier_train_step(net_, images_.data(), images_.size(), shape_, 4, nullptr, labels_.size(),
+    expect_error(p2gan_classifier_train_step(cls_, images_.data(), images_.size(), shape_, 4, nullptr, labels_.size(),
                                              1e-3f, &loss),
                  P2GAN_STATUS_INVALID_ARGUMENT, "labels");
-    expect_error(p2gan_classifier_train_step(net_, images_.data(), images_.size(), shape_, 4, labels_.data(),
+    expect_error(p2gan_classifier_train_step(cls_, images_.data(), images_.size(), shape_, 4, labels_.data(),
                                              labels_.size(), 1e-3f, nullptr),
                  P2GAN_STATUS_INVALID_ARGUMENT, "out_loss");
-    expect_error(p2gan_classifier_save(nullptr, path("x").c_str()), P2GAN_STATUS_INVALID_ARGUMENT, "net");
+    expect_error(p2gan_classifier_save(nullptr, path("x").c_str()), P2GAN_STATUS_INVALID_ARGUMENT, "classifier");
     expect_error(p2gan_feature_net_info(nullptr, &a, &b, &c), P2GAN_STATUS_INVALID_ARGUMENT, "net");
     expect_error(p2gan_feature_net_info(net_, nullptr, &b, &c), P2GAN_STATUS_INVALID_ARGUMENT, "out_kind");
     expect_error(p2gan_feature_net_extract(nullptr, images_.data(), images_.size(), shape_, 4, 0, features.data(),
@@ -254,7 +303,7 @@ TEST_F(Classifier, BadShapesLabelsAndValuesAreRefused) {
     float loss = 0;
     std::vector<float> features(kBatch * kFeatures), logits(kBatch * kClasses);
     auto train = [&](const float* x, size_t n, const int64_t* s, size_t rank, const int32_t* y, size_t m, float lr) {
-        return p2gan_classifier_train_step(net_, x, n, s, rank, y, m, lr, &loss);
+        return p2gan_classifier_train_step(cls_, x, n, s, rank, y, m, lr, &loss);
     };
     expect_error(train(images_.data(), images_.size(), shape_, 3, labels_.data(), labels_.size(), 1e-3f),
                  P2GAN_STATUS_INVALID_ARGUMENT, "rank 4");
@@ -300,13 +349,13 @@ TEST_F(Classifier, BadShapesLabelsAndValuesAreRefused) {
                  P2GAN_STATUS_INVALID_ARGUMENT, "resize_mode");
 
     // Nothing was trained on: the network still equals a fresh one from the same seed.
-    p2gan_feature_net* fresh = nullptr;
+    p2gan_classifier* fresh = nullptr;
     ASSERT_EQ(p2gan_classifier_create("cpu", 7, &fresh), P2GAN_STATUS_OK);
     std::vector<float> fa, la, fb, lb;
-    ASSERT_EQ(extract(net_, fa, la), P2GAN_STATUS_OK);
+    ASSERT_EQ(extract(cls_, fa, la), P2GAN_STATUS_OK);
     ASSERT_EQ(extract(fresh, fb, lb), P2GAN_STATUS_OK);
     EXPECT_EQ(la, lb);
-    p2gan_feature_net_destroy(fresh);
+    p2gan_classifier_destroy(fresh);
 }
 
 TEST(FeatureNets, InceptionLoadReportsAStatus) {

@@ -3,7 +3,7 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 
-#include "losses.h"
+#include "train/losses.h"
 #include "test_support.h"
 
 namespace p2gan {
@@ -45,7 +45,7 @@ TEST(GaussianDistance, SampledEstimatorConvergesToClosedForm) {
 }
 
 TEST(Priors, DefaultsGiveStandardNormalMidpoint) {
-    const auto priors = make_priors(default_params());
+    const auto priors = make_priors(default_model_params());
     EXPECT_DOUBLE_EQ(priors.fake.mean, -1.0);
     EXPECT_DOUBLE_EQ(priors.fake.std, 0.5);
     EXPECT_DOUBLE_EQ(priors.real.mean, 1.0);
@@ -59,14 +59,14 @@ Posterior constant(double mu, double sigma, int64_t batch = 3, int64_t dims = 5)
 }
 
 TEST(Losses, DiscriminatorLossVanishesAtThePriorsAndMatchesHandValue) {
-    const auto priors = make_priors(default_params());
+    const auto priors = make_priors(default_model_params());
     EXPECT_EQ(discriminator_loss(constant(1.0, 1.5), constant(-1.0, 0.5), priors).item<float>(), 0.0f);
     // real at N(0,1): dist to P_b = 1 + 0.25; fake at N(0,1): dist to P_a = 1 + 0.25.
     EXPECT_FLOAT_EQ(discriminator_loss(constant(0, 1), constant(0, 1), priors).item<float>(), 1.25f);
 }
 
 TEST(Losses, AdversarialLossIsHalfTheDistanceToTheMidpoint) {
-    const auto priors = make_priors(default_params());
+    const auto priors = make_priors(default_model_params());
     EXPECT_EQ(adversarial_loss(constant(0.0, 1.0), priors).item<float>(), 0.0f);
     // fake at P_a: 0.5 * ((-1-0)^2 + (0.5-1)^2) = 0.625
     EXPECT_FLOAT_EQ(adversarial_loss(constant(-1.0, 0.5), priors).item<float>(), 0.625f);

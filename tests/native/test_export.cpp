@@ -8,9 +8,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "errors.h"
-#include "model.h"
-#include "safetensors.h"
+#include "runtime/errors.h"
+#include "train/model.h"
+#include "io/safetensors.h"
 #include "test_support.h"
 
 namespace p2gan {
@@ -25,7 +25,7 @@ fs::path temp_file(const std::string& name) {
 std::map<std::string, std::string> model_metadata() { return {{"format", "pt"}}; }
 
 TEST(Export, FileIsValidSafetensorsAndTensorsEqualTheModels) {
-    Model model(testing::tiny_params());
+    Model model(testing::tiny_params(), testing::cpu_runtime());
     model.train_step(testing::image_batch(model.params(), 4));
     const auto path = temp_file("model.safetensors");
     write_safetensors(path.string(), model.named_tensors(), model_metadata());

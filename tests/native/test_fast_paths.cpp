@@ -4,13 +4,15 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 
+#include <cstring>
+#include <functional>
 #include <sstream>
 
-#include "config.h"
-#include "fused_adam.h"
-#include "model.h"
+#include "config/settings.h"
+#include "train/fused_adam.h"
+#include "train/model.h"
 #include "test_support.h"
-#include "transposed_conv.h"
+#include "nn/transposed_conv.h"
 
 namespace p2gan {
 namespace {
@@ -64,15 +66,17 @@ TEST(TransposedConv, OnlyTheRequestedGradientsAreComputed) {
     EXPECT_TRUE(w.grad().defined());
 }
 
-// One train step of two models that differ only in `change`: every gradient of that
-// step and every loss agree to rounding (both start from the same weights).
-void expect_same_first_step(const std::function<void(p2gan_model_params&)>& change) {
+// One train step of two models that differ only in the runtime `candidate` (the same
+// model params): every gradient of that step and every loss agree to rounding (both start
+// from the same weights).
+void expect_same_first_step(const p2gan_runtime_params& candidate_runtime) {
     auto p = testing::tiny_params(5);
     p.channels = 3;
     p.base_channels = 8;
-    auto q = p;
-    change(q);
-    Model reference(p), candidate(q);
+    Model reference(p, testing::cpu_runtime()), candidate(p, candidate_runtime);
+    ASSERT_TRUE(reference.network().fast_kernels != candidate.network().fast_kernels ||
+                reference.network().channels_last != candidate.network().channels_last)
+        << "the two models must compute differently";
     const auto real = testing::image_batch(p, 6);
     const auto a = reference.train_step(real);
     const auto b = candidate.train_step(real);
@@ -96,20 +100,20 @@ void expect_same_first_step(const std::function<void(p2gan_model_params&)>& chan
 }
 
 TEST(FastPaths, FastKernelsGiveTheReferenceStep) {
-    expect_same_first_step([](p2gan_model_params& p) { p.kernels = P2GAN_KERNELS_REFERENCE; });
+    expect_same_first_step(testing::cpu_runtime(P2GAN_KERNELS_REFERENCE));
 }
 
 TEST(FastPaths, ChannelsLastGivesTheContiguousStep) {
-    expect_same_first_step([](p2gan_model_params& p) { p.memory_format = P2GAN_MEMORY_FORMAT_CHANNELS_LAST; });
+    expect_same_first_step(testing::cpu_runtime(P2GAN_KERNELS_FAST, P2GAN_MEMORY_FORMAT_CHANNELS_LAST));
 }
 
 // Over many steps the paths may drift apart only as far as Adam's bounded steps allow:
 // every update moves a weight by about lr at most.
 TEST(FastPaths, FastAndReferenceTrainingStayWithinAdamStepsOfEachOther) {
-    auto p = testing::tiny_params(9);
-    auto q = p;
-    q.kernels = P2GAN_KERNELS_REFERENCE;
-    Model fast(p), reference(q);
+    const auto p = testing::tiny_params(9);
+    Model fast(p, testing::cpu_runtime()), reference(p, testing::cpu_runtime(P2GAN_KERNELS_REFERENCE));
+    ASSERT_TRUE(fast.network().fast_kernels);
+    ASSERT_FALSE(reference.network().fast_kernels);
     const auto real = testing::image_batch(p, 4);
     constexpr int kSteps = 5;
     for (int i = 0; i < kSteps; ++i) {
@@ -197,49 +201,43 @@ TEST(FusedAdam, ParametersWithoutGradientsAreLeftAlone) {
 namespace p2gan {
 namespace {
 
-std::string validation_error(const std::function<void(p2gan_model_params&)>& change) {
-    auto p = default_params();
-    change(p);
+std::string validation_error(const std::function<void(p2gan_runtime_params&)>& change) {
+    auto r = default_runtime_params();
+    change(r);
     try {
-        validate_params(p);
+        validate_runtime_params(r);
     } catch (const std::exception& e) {
         return e.what();
     }
     return "";
 }
 
-TEST(StepOptions, InvalidValuesAreRefusedWithTheirName) {
-    EXPECT_NE(validation_error([](auto& p) { p.precision = P2GAN_PRECISION_BFLOAT16_AUTOCAST; }).find("CUDA"),
+TEST(RuntimeOptions, InvalidValuesAreRefusedWithTheirName) {
+    EXPECT_NE(validation_error([](auto& r) { r.precision = P2GAN_PRECISION_BFLOAT16_AUTOCAST; })
+                  .find("precision P2GAN_PRECISION_BFLOAT16_AUTOCAST (bf16 autocast) runs on CUDA devices only"),
               std::string::npos);
-    EXPECT_NE(validation_error([](auto& p) { p.precision = 5; }).find("precision"), std::string::npos);
-    EXPECT_NE(validation_error([](auto& p) { p.memory_format = 2; }).find("memory_format"), std::string::npos);
-    EXPECT_NE(validation_error([](auto& p) { p.kernels = -1; }).find("kernels"), std::string::npos);
-    EXPECT_NE(validation_error([](auto& p) { p.reserved = 1; }).find("reserved"), std::string::npos);
+    EXPECT_NE(validation_error([](auto& r) { r.precision = 5; }).find("precision"), std::string::npos);
+    EXPECT_NE(validation_error([](auto& r) { r.memory_format = 2; }).find("memory_format"), std::string::npos);
+    EXPECT_NE(validation_error([](auto& r) { r.kernels = -1; }).find("kernels"), std::string::npos);
+    EXPECT_NE(validation_error([](auto& r) { r.intra_op_threads = -1; }).find("intra_op_threads"), std::string::npos);
+    EXPECT_NE(validation_error([](auto& r) { std::strcpy(r.device, "tpu"); }).find("device"), std::string::npos);
     EXPECT_EQ(validation_error([](auto&) {}), "");
 }
 
-TEST(StepOptions, TextFormRoundTripsAndOlderHeadersLoadWithDefaults) {
-    auto p = default_params();
-    p.memory_format = P2GAN_MEMORY_FORMAT_CHANNELS_LAST;
-    p.kernels = P2GAN_KERNELS_REFERENCE;
-    const auto back = params_from_text(params_to_text(p));
-    EXPECT_EQ(back.memory_format, P2GAN_MEMORY_FORMAT_CHANNELS_LAST);
-    EXPECT_EQ(back.kernels, P2GAN_KERNELS_REFERENCE);
-
-    // A header written before these fields existed.
-    std::string old_text;
-    std::istringstream lines(params_to_text(default_params()));
-    for (std::string line; std::getline(lines, line);) {
-        if (line.rfind("precision=", 0) == 0 || line.rfind("memory_format=", 0) == 0 ||
-            line.rfind("kernels=", 0) == 0) {
-            continue;
-        }
-        old_text += line + "\n";
-    }
-    const auto old = params_from_text(old_text);
-    EXPECT_EQ(old.precision, P2GAN_PRECISION_FLOAT32);
-    EXPECT_EQ(old.memory_format, P2GAN_MEMORY_FORMAT_CONTIGUOUS);
-    EXPECT_EQ(old.kernels, P2GAN_KERNELS_FAST);
+// Runtime settings choose how the networks compute, never what the model is.
+TEST(RuntimeOptions, NetworkConfigTakesTheRuntimeFromTheRuntimeParams) {
+    const auto p = testing::tiny_params();
+    const auto fast = network_config(p, testing::cpu_runtime());
+    EXPECT_TRUE(fast.fast_kernels);
+    EXPECT_FALSE(fast.channels_last);
+    const auto other = network_config(p, testing::cpu_runtime(P2GAN_KERNELS_REFERENCE, P2GAN_MEMORY_FORMAT_CHANNELS_LAST));
+    EXPECT_FALSE(other.fast_kernels);
+    EXPECT_TRUE(other.channels_last);
+    EXPECT_EQ(other.resolution, p.resolution);
+    EXPECT_EQ(other.channels, p.channels);
+    EXPECT_EQ(other.base_channels, p.base_channels);
+    EXPECT_EQ(other.noise_dim, p.noise_dim);
+    EXPECT_EQ(other.posterior_dim, p.posterior_dim);
 }
 
 }  // namespace

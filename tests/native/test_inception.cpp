@@ -14,13 +14,13 @@
 
 #include <torch/serialize.h>
 
-#include "errors.h"
-#include "features/inception.h"
-#include "features/pth_reader.h"
-#include "features/sha256.h"
+#include "runtime/errors.h"
+#include "eval/inception.h"
+#include "io/pth_reader.h"
+#include "io/sha256.h"
 #include "legacy_pth_writer.h"
-#include "log.h"
-#include "safetensors.h"
+#include "runtime/log.h"
+#include "io/safetensors.h"
 
 namespace p2gan {
 namespace {

@@ -9,14 +9,14 @@
 
 #include <torch/torch.h>
 
-#include "errors.h"
-#include "metrics/frechet.h"
-#include "metrics/inception_score.h"
-#include "metrics/kid.h"
-#include "metrics/knn_manifold.h"
-#include "metrics/matrix_sqrt.h"
-#include "metrics/precision_recall.h"
-#include "metrics/statistics.h"
+#include "runtime/errors.h"
+#include "eval/metrics/frechet.h"
+#include "eval/metrics/inception_score.h"
+#include "eval/metrics/kid.h"
+#include "eval/metrics/knn_manifold.h"
+#include "eval/metrics/matrix_sqrt.h"
+#include "eval/metrics/precision_recall.h"
+#include "eval/metrics/statistics.h"
 #include "p2gan/p2gan.h"
 
 namespace {

@@ -4,8 +4,8 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 
-#include "errors.h"
-#include "model.h"
+#include "runtime/errors.h"
+#include "train/model.h"
 #include "test_support.h"
 
 namespace p2gan {
@@ -39,7 +39,7 @@ class Resolutions : public ::testing::TestWithParam<std::tuple<int, int>> {};
 TEST_P(Resolutions, NetworksProduceTheDocumentedShapes) {
     auto p = tiny_params();
     std::tie(p.resolution, p.channels) = GetParam();
-    Model model(p);
+    Model model(p, testing::cpu_runtime());
     const auto real = image_batch(p, 3);
     const auto post = model.encode(real);
     EXPECT_EQ(post.mu.sizes(), (std::vector<int64_t>{3, p.posterior_dim}));
@@ -56,7 +56,7 @@ INSTANTIATE_TEST_SUITE_P(Model, Resolutions,
                                            std::make_tuple(128, 1)));
 
 TEST(Model, DiscriminatorStepChangesOnlyD) {
-    Model model(tiny_params());
+    Model model(tiny_params(), testing::cpu_runtime());
     const auto real = image_batch(model.params(), 4);
     const auto d0 = snapshot(*model.discriminator());
     const auto g0 = snapshot(*model.generator());
@@ -66,7 +66,7 @@ TEST(Model, DiscriminatorStepChangesOnlyD) {
 }
 
 TEST(Model, GeneratorStepChangesOnlyG) {
-    Model model(tiny_params());
+    Model model(tiny_params(), testing::cpu_runtime());
     const auto real = image_batch(model.params(), 4);
     const auto d0 = snapshot(*model.discriminator());
     const auto g0 = snapshot(*model.generator());
@@ -78,21 +78,34 @@ TEST(Model, GeneratorStepChangesOnlyG) {
     for (const auto& p : model.discriminator()->parameters()) EXPECT_TRUE(p.requires_grad());
 }
 
+// p2gan.h: G updates when step >= pretrain_steps and (step - pretrain_steps + 1) % n_dis == 0,
+// step counting the steps completed before this one.
 TEST(Model, PretrainingAndNDisScheduleGeneratorUpdates) {
     auto p = tiny_params();
-    p.pretrain_steps = 2;
+    p.pretrain_steps = 3;
     p.n_dis = 2;
-    Model model(p);
+    Model model(p, testing::cpu_runtime());
     const auto real = image_batch(p, 2);
-    std::vector<int> updated;
-    for (int i = 0; i < 7; ++i) updated.push_back(model.train_step(real).g_updated);
-    // steps 0,1 pre-train; then every second step from step 2 on: 3, 5.
-    EXPECT_EQ(updated, (std::vector<int>{0, 0, 0, 1, 0, 1, 0}));
-    EXPECT_EQ(model.step(), 7);
+    std::vector<int> updated, due, expected;
+    for (int64_t step = 0; step < 9; ++step) {
+        expected.push_back(step >= p.pretrain_steps && (step - p.pretrain_steps + 1) % p.n_dis == 0 ? 1 : 0);
+        EXPECT_EQ(model.step(), step);
+        due.push_back(model.generator_update_due() ? 1 : 0);
+        const auto g0 = snapshot(*model.generator());
+        const auto m = model.train_step(real);
+        updated.push_back(m.g_updated);
+        EXPECT_EQ(m.step, step + 1);
+        // g_updated tells the truth: G moved exactly on the steps that report it.
+        EXPECT_EQ(all_equal(g0, snapshot(*model.generator())), m.g_updated == 0) << "step " << step;
+    }
+    EXPECT_EQ(updated, expected);
+    EXPECT_EQ(updated, (std::vector<int>{0, 0, 0, 0, 1, 0, 1, 0, 1}));
+    EXPECT_EQ(due, updated);
+    EXPECT_EQ(model.step(), 9);
 }
 
 TEST(Model, SameSeedGivesBitIdenticalTraining) {
-    Model a(tiny_params(5)), b(tiny_params(5));
+    Model a(tiny_params(5), testing::cpu_runtime()), b(tiny_params(5), testing::cpu_runtime());
     const auto real = image_batch(a.params(), 4);
     for (int i = 0; i < 3; ++i) {
         const auto ma = a.train_step(real), mb = b.train_step(real);
@@ -106,14 +119,14 @@ TEST(Model, SameSeedGivesBitIdenticalTraining) {
 }
 
 TEST(Model, DifferentSeedsGiveDifferentWeights) {
-    Model a(tiny_params(5)), b(tiny_params(6));
+    Model a(tiny_params(5), testing::cpu_runtime()), b(tiny_params(6), testing::cpu_runtime());
     EXPECT_FALSE(torch::equal(a.named_tensors()[0].second, b.named_tensors()[0].second));
 }
 
 TEST(Model, SampledDistanceEstimatorTrains) {
     auto p = tiny_params();
     p.distance_estimator = P2GAN_DISTANCE_SAMPLED;
-    Model model(p);
+    Model model(p, testing::cpu_runtime());
     const auto m = model.train_step(image_batch(p, 4));
     EXPECT_TRUE(std::isfinite(m.loss_d) && std::isfinite(m.loss_g));
 }
@@ -121,7 +134,7 @@ TEST(Model, SampledDistanceEstimatorTrains) {
 TEST(Model, AffineAdainModeTrains) {
     auto p = tiny_params();
     p.adain_mode = P2GAN_ADAIN_AFFINE;
-    Model model(p);
+    Model model(p, testing::cpu_runtime());
     const auto m = model.train_step(image_batch(p, 4));
     EXPECT_TRUE(std::isfinite(m.loss_d) && std::isfinite(m.loss_g));
 }
@@ -129,7 +142,7 @@ TEST(Model, AffineAdainModeTrains) {
 TEST(Model, EmaFollowsTheExponentialMovingAverage) {
     auto p = tiny_params();
     p.ema_decay = 0.9f;
-    Model model(p);
+    Model model(p, testing::cpu_runtime());
     const auto g0 = snapshot(*model.generator());
     model.generator_step(image_batch(p, 4));
     const auto g1 = snapshot(*model.generator());
@@ -145,18 +158,18 @@ TEST(Model, EmaFollowsTheExponentialMovingAverage) {
     for (size_t i = 0; i < g1.size(); ++i) {
         EXPECT_TRUE(torch::allclose(ema[i], 0.9 * g0[i] + 0.1 * g1[i], 1e-5, 1e-7));
     }
-    EXPECT_THROW(Model(tiny_params()).sample(1, 0, {}, /*use_ema=*/true), Error);
+    EXPECT_THROW(Model(tiny_params(), testing::cpu_runtime()).sample(1, 0, {}, /*use_ema=*/true), Error);
 }
 
 TEST(Model, SamplingLeavesTrainingRandomnessUntouched) {
-    Model a(tiny_params()), b(tiny_params());
+    Model a(tiny_params(), testing::cpu_runtime()), b(tiny_params(), testing::cpu_runtime());
     const auto real = image_batch(a.params(), 4);
     a.sample(4, 123, real, false);
     EXPECT_EQ(a.train_step(real).loss_d, b.train_step(real).loss_d);
 }
 
 TEST(Model, InterpolationEndsAreTheGeneratedEndpoints) {
-    Model model(tiny_params());
+    Model model(tiny_params(), testing::cpu_runtime());
     const auto& p = model.params();
     const auto na = torch::randn({p.noise_dim}), nb = torch::randn({p.noise_dim});
     const auto za = torch::randn({p.posterior_dim}), zb = torch::randn({p.posterior_dim});
@@ -167,7 +180,7 @@ TEST(Model, InterpolationEndsAreTheGeneratedEndpoints) {
 }
 
 TEST(Model, NonFiniteLossSkipsTheUpdate) {
-    Model model(tiny_params());
+    Model model(tiny_params(), testing::cpu_runtime());
     {
         torch::NoGradGuard no_grad;
         model.discriminator()->mu_head->weight_orig.fill_(std::numeric_limits<float>::infinity());

@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "p2gan/p2gan.h"
-#include "precision.h"
+#include "runtime/precision.h"
 
 namespace p2gan {
 namespace {

@@ -3,8 +3,8 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 
-#include "init.h"
-#include "spectral_norm.h"
+#include "nn/init.h"
+#include "nn/spectral_norm.h"
 
 namespace p2gan {
 namespace {

@@ -3,21 +3,26 @@
 // shows up as a failing number rather than a silently different achieved GFLOP/s.
 #include <gtest/gtest.h>
 
-#include "config.h"
-#include "step_flops.h"
+#include "config/settings.h"
+#include "bench/step_flops.h"
 
 namespace {
 
 // 32x32x1, c = 1 (so channels 1, 2, 4, 8 at 32, 16, 8, 4), n = 2, d = 3.
-p2gan_model_params tiny(int32_t adain_mode) {
-    auto p = p2gan::default_params();
+p2gan::NetworkConfig tiny(int32_t adain_mode) {
+    auto p = p2gan::default_model_params();
     p.resolution = 32;
     p.channels = 1;
     p.base_channels = 1;
     p.noise_dim = 2;
     p.posterior_dim = 3;
     p.adain_mode = adain_mode;
-    return p;
+    return p2gan::network_config(p, p2gan::default_runtime_params());
+}
+
+// The architecture of the default settings.
+p2gan::NetworkConfig defaults() {
+    return p2gan::network_config(p2gan::default_model_params(), p2gan::default_runtime_params());
 }
 
 // Forward MACs per image, layer by layer:
@@ -74,14 +79,23 @@ TEST(StepFlops, ClosedFormOfATinyStep) {
     EXPECT_DOUBLE_EQ(p2gan::step_flops(tiny(P2GAN_ADAIN_AFFINE), 3).total(), affine);
 }
 
+// How the networks compute (runtime settings) does not change the count.
+TEST(StepFlops, IndependentOfTheRuntime) {
+    auto r = p2gan::default_runtime_params();
+    r.kernels = P2GAN_KERNELS_REFERENCE;
+    r.memory_format = P2GAN_MEMORY_FORMAT_CHANNELS_LAST;
+    const auto other = p2gan::network_config(p2gan::default_model_params(), r);
+    EXPECT_DOUBLE_EQ(p2gan::step_flops(other, 8).total(), p2gan::step_flops(defaults(), 8).total());
+}
+
 TEST(StepFlops, LinearInTheBatch) {
-    const auto p = p2gan::default_params();
+    const auto p = defaults();
     EXPECT_DOUBLE_EQ(p2gan::step_flops(p, 32).total(), 32 * p2gan::step_flops(p, 1).total());
 }
 
 TEST(StepFlops, HeadlineSettingIsInTheExpectedRange) {
     // 32x32x3, c = 64, n = d = 128, batch 32: a few tens of GFLOP per step (docs/benchmarks.md).
-    const double flops = p2gan::step_flops(p2gan::default_params(), 32).total();
+    const double flops = p2gan::step_flops(defaults(), 32).total();
     EXPECT_GT(flops, 1e10);
     EXPECT_LT(flops, 1e11);
 }

@@ -3,14 +3,15 @@
 
 #include <torch/torch.h>
 
-#include "config.h"
+#include "config/settings.h"
+#include "nn/network_config.h"
 #include "p2gan/p2gan.h"
 
 namespace p2gan::testing {
 
 // A model small enough that a train step takes milliseconds.
 inline p2gan_model_params tiny_params(uint64_t seed = 1) {
-    auto p = default_params();
+    auto p = default_model_params();
     p.resolution = 32;
     p.channels = 1;
     p.base_channels = 4;
@@ -18,6 +19,20 @@ inline p2gan_model_params tiny_params(uint64_t seed = 1) {
     p.posterior_dim = 8;
     p.seed = seed;
     return p;
+}
+
+// The default runtime (the CPU, fast kernels, contiguous activations), optionally changed.
+inline p2gan_runtime_params cpu_runtime(int32_t kernels = P2GAN_KERNELS_FAST,
+                                        int32_t memory_format = P2GAN_MEMORY_FORMAT_CONTIGUOUS) {
+    auto r = default_runtime_params();
+    r.kernels = kernels;
+    r.memory_format = memory_format;
+    return r;
+}
+
+// The networks' configuration of params on the default runtime.
+inline NetworkConfig tiny_network(const p2gan_model_params& p = tiny_params()) {
+    return network_config(p, default_runtime_params());
 }
 
 // A batch in [-1, 1] that depends only on seed.
