@@ -45,7 +45,8 @@ public sealed unsafe partial class P2GanModel
     public double StepFlops(int batch)
     {
         RequirePositive(batch, nameof(batch));
-        NativeStatus.ThrowIfFailed(NativeMethods.p2gan_model_step_flops(_handle, batch, out double flops));
+        double flops;
+        NativeStatus.ThrowIfFailed(NativeMethods.p2gan_model_step_flops(_handle, batch, &flops));
         return flops;
     }
 }

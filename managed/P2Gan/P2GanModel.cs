@@ -16,19 +16,31 @@ public sealed unsafe partial class P2GanModel : IDisposable
     private P2GanModel(SafeModelHandle handle)
     {
         _handle = handle;
-        NativeStatus.ThrowIfFailed(NativeMethods.p2gan_model_get_params(_handle, out NativeModelParams p));
-        Options = new ModelOptions(p);
+        NativeModelParams p = default;
+        p.StructSize = (uint)sizeof(NativeModelParams);
+        NativeStatus.ThrowIfFailed(NativeMethods.p2gan_model_get_params(_handle, &p));
+        Options = ModelOptions.FromNative(p);
+        NativeRuntimeParams r = default;
+        r.StructSize = (uint)sizeof(NativeRuntimeParams);
+        NativeStatus.ThrowIfFailed(NativeMethods.p2gan_model_get_runtime(_handle, &r));
+        Runtime = RuntimeOptions.FromNative(r);
     }
 
-    /// <summary>The configuration as the native core holds it (a copy; changing it has no effect).</summary>
+    /// <summary>The model settings as the native core held them when the model was created or
+    /// loaded (p2gan_model_get_params; a copy: changing it has no effect).</summary>
+    /// <remarks><see cref="SetLearningRates"/> and <see cref="SetEmaDecay"/> do not update it.</remarks>
     public ModelOptions Options { get; }
+
+    /// <summary>The runtime settings the model runs with (p2gan_model_get_runtime; a copy: changing it has no effect).</summary>
+    public RuntimeOptions Runtime { get; }
 
     /// <summary>Training steps completed.</summary>
     public long Step
     {
         get
         {
-            NativeStatus.ThrowIfFailed(NativeMethods.p2gan_model_get_step(_handle, out long step));
+            long step;
+            NativeStatus.ThrowIfFailed(NativeMethods.p2gan_model_get_step(_handle, &step));
             return step;
         }
     }
@@ -41,7 +53,8 @@ public sealed unsafe partial class P2GanModel : IDisposable
     {
         get
         {
-            NativeStatus.ThrowIfFailed(NativeMethods.p2gan_cuda_is_available(out int available));
+            int available;
+            NativeStatus.ThrowIfFailed(NativeMethods.p2gan_cuda_is_available(&available));
             return available != 0;
         }
     }
@@ -50,31 +63,64 @@ public sealed unsafe partial class P2GanModel : IDisposable
     public static string NativeVersion =>
         Marshal.PtrToStringUTF8(NativeMethods.p2gan_version_string()) ?? string.Empty;
 
-    /// <summary>The native library's ABI version (equal to <see cref="NativeAbi.AbiVersion"/> once loaded).</summary>
+    /// <summary>The native library's ABI version, (major &lt;&lt; 16) | minor; its major equals
+    /// <see cref="NativeAbi.AbiMajor"/> once loaded.</summary>
     public static uint NativeAbiVersion => NativeMethods.p2gan_abi_version();
 
-    public static P2GanModel Create(ModelOptions options)
+    /// <summary>Creates a new model with <paramref name="options"/>, running with <paramref name="runtime"/>
+    /// (null: the defaults, i.e. the CPU).</summary>
+    /// <exception cref="ArgumentException">A setting is out of its range; the message names the .NET property.</exception>
+    public static P2GanModel Create(ModelOptions options, RuntimeOptions? runtime = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        runtime?.Validate();
         NativeModelParams p = options.ToNative();
-        NativeStatus.ThrowIfFailed(NativeMethods.p2gan_model_create(in p, out SafeModelHandle handle));
+        SafeModelHandle handle;
+        if (runtime is null)
+        {
+            NativeStatus.ThrowIfFailed(NativeMethods.p2gan_model_create(&p, null, out handle));
+        }
+        else
+        {
+            NativeRuntimeParams r = runtime.ToNative();
+            NativeStatus.ThrowIfFailed(NativeMethods.p2gan_model_create(&p, &r, out handle));
+        }
         return new P2GanModel(handle);
     }
 
-    /// <summary>Creates a model from a checkpoint's own configuration, optionally on another device.</summary>
-    public static P2GanModel Load(string checkpointPath, string? device = null)
+    /// <summary>Creates a model from a checkpoint's own settings, running with <paramref name="runtime"/>
+    /// (null: the defaults, i.e. the CPU).</summary>
+    public static P2GanModel Load(string checkpointPath, RuntimeOptions? runtime = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(checkpointPath);
-        NativeStatus.ThrowIfFailed(NativeMethods.p2gan_model_load(checkpointPath, device, out SafeModelHandle handle));
+        runtime?.Validate();
+        SafeModelHandle handle;
+        if (runtime is null)
+        {
+            NativeStatus.ThrowIfFailed(NativeMethods.p2gan_model_load(checkpointPath, null, out handle));
+        }
+        else
+        {
+            NativeRuntimeParams r = runtime.ToNative();
+            NativeStatus.ThrowIfFailed(NativeMethods.p2gan_model_load(checkpointPath, &r, out handle));
+        }
         return new P2GanModel(handle);
     }
 
-    /// <summary>Reads only the configuration stored in a checkpoint.</summary>
+    /// <summary>Creates a model from a checkpoint's own settings on <paramref name="device"/>
+    /// ("cpu", "cuda", "cuda:N"; null: the default runtime settings), the other runtime settings at their defaults.</summary>
+    public static P2GanModel Load(string checkpointPath, string? device) =>
+        Load(checkpointPath, device is null ? null : new RuntimeOptions { Device = device });
+
+    /// <summary>Reads only the model settings stored in a checkpoint.</summary>
     public static ModelOptions ReadCheckpointOptions(string checkpointPath)
     {
         ArgumentException.ThrowIfNullOrEmpty(checkpointPath);
-        NativeStatus.ThrowIfFailed(NativeMethods.p2gan_checkpoint_read_params(checkpointPath, out NativeModelParams p));
-        return new ModelOptions(p);
+        NativeModelParams p = default;
+        p.StructSize = (uint)sizeof(NativeModelParams);
+        NativeStatus.ThrowIfFailed(NativeMethods.p2gan_checkpoint_read_params(checkpointPath, &p));
+        return ModelOptions.FromNative(p);
     }
 
     /// <summary>Restores a checkpoint of the same architecture into this model.</summary>
@@ -96,12 +142,13 @@ public sealed unsafe partial class P2GanModel : IDisposable
     public static string ReadCheckpointHostState(string checkpointPath)
     {
         ArgumentException.ThrowIfNullOrEmpty(checkpointPath);
-        NativeStatus.ThrowIfFailed(NativeMethods.p2gan_checkpoint_read_host_state(checkpointPath, null, 0, out nuint length));
+        nuint length;
+        NativeStatus.ThrowIfFailed(NativeMethods.p2gan_checkpoint_read_host_state(checkpointPath, null, 0, &length));
         var bytes = new byte[checked((int)length + 1)];
         fixed (byte* output = bytes)
         {
             NativeStatus.ThrowIfFailed(
-                NativeMethods.p2gan_checkpoint_read_host_state(checkpointPath, output, (nuint)bytes.Length, out length));
+                NativeMethods.p2gan_checkpoint_read_host_state(checkpointPath, output, (nuint)bytes.Length, &length));
         }
         return System.Text.Encoding.UTF8.GetString(bytes, 0, (int)length);
     }
@@ -251,6 +298,7 @@ public sealed unsafe partial class P2GanModel : IDisposable
         var sigmaFake = new float[posteriorCount];
         long[] dims = shape.ToArray();
         NativeLosses losses = default;
+        losses.StructSize = (uint)sizeof(NativeLosses);
         fixed (float* r = real)
         fixed (long* dimsPtr = dims)
         fixed (float* n = noise)
@@ -271,6 +319,7 @@ public sealed unsafe partial class P2GanModel : IDisposable
             new ForwardLosses(losses.LossD, losses.LossAdv, losses.LossZ, losses.LossG));
     }
 
+    /// <summary>Frees the native model.</summary>
     public void Dispose() => _handle.Dispose();
 
     private static void RequirePositive(int value, string name)

@@ -20,7 +20,7 @@ public sealed record RuntimeInfo(
     string Blas)
 {
     /// <summary>The settings now in force. Thread counts change when a model is created
-    /// (<see cref="ModelOptions.IntraOpThreads"/>); query after creating it.</summary>
+    /// (<see cref="RuntimeOptions.Threads"/>); query after creating it.</summary>
     public static unsafe RuntimeInfo Current
     {
         get
@@ -29,7 +29,8 @@ public sealed record RuntimeInfo(
             info.StructSize = (uint)sizeof(NativeRuntimeInfo);
             NativeStatus.ThrowIfFailed(NativeMethods.p2gan_runtime_info_get(&info));
             return new RuntimeInfo(info.IntraOpThreads, info.BlasThreads >= 0 ? info.BlasThreads : null, info.Cores,
-                info.Mkldnn != 0, info.CudaAvailable != 0, info.GetLibTorchVersion(), info.GetBlas());
+                info.Mkldnn != 0, info.CudaAvailable != 0, NativeText.Read(info.LibtorchVersion, NativeRuntimeInfo.LibtorchVersionCapacity),
+                NativeText.Read(info.Blas, NativeRuntimeInfo.BlasCapacity));
         }
     }
 
@@ -39,9 +40,10 @@ public sealed record RuntimeInfo(
     /// OpenBLAS at <paramref name="threads"/> threads (0 = one per hardware thread) and set back
     /// afterwards. Process-wide: no train step may run on another thread meanwhile.
     /// </summary>
-    public static double MeasurePeakGemmGflops(int size = 2048, int threads = 0)
+    public static unsafe double MeasurePeakGemmGflops(int size = 2048, int threads = 0)
     {
-        NativeStatus.ThrowIfFailed(NativeMethods.p2gan_peak_gemm_gflops(size, threads, out double gflops));
+        double gflops;
+        NativeStatus.ThrowIfFailed(NativeMethods.p2gan_peak_gemm_gflops(size, threads, &gflops));
         return gflops;
     }
 }

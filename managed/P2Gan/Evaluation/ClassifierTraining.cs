@@ -46,7 +46,7 @@ public sealed record ClassifierTrainingOptions
 public sealed record CachedClassifier(string Path, bool FromCache, string Key, TimeSpan TrainingTime);
 
 /// <summary>
-/// Trains the Fashion-MNIST classifier (<see cref="FeatureNetwork.CreateClassifier"/>) on the
+/// Trains the Fashion-MNIST classifier (<see cref="FashionMnistClassifier"/>) on the
 /// training split with its labels, measures accuracy on a split, and caches trained
 /// classifiers by content hash: the file name holds a hash of the training files' SHA-256,
 /// <see cref="Architecture"/>, the seed, epochs, batch size, learning rate and limit, so
@@ -114,8 +114,8 @@ public static class ClassifierTraining
         options.Validate();
         var text = new StringBuilder();
         text.Append("architecture=").Append(Architecture).Append('\n');
-        text.Append("images=").Append(FileSha256(FashionMnistDataset.FindImages(directory, DatasetSplit.Train))).Append('\n');
-        text.Append("labels=").Append(FileSha256(FindLabels(directory, DatasetSplit.Train))).Append('\n');
+        text.Append("images=").Append(FileHash.Sha256Hex(FashionMnistDataset.FindImages(directory, DatasetSplit.Train))).Append('\n');
+        text.Append("labels=").Append(FileHash.Sha256Hex(FindLabels(directory, DatasetSplit.Train))).Append('\n');
         text.Append(CultureInfo.InvariantCulture, $"seed={options.Seed}\nepochs={options.Epochs}\nbatch={options.BatchSize}\n");
         text.Append(CultureInfo.InvariantCulture, $"lr={options.LearningRate:R}\nlimit={options.TrainLimit?.ToString(CultureInfo.InvariantCulture) ?? "all"}\n");
         byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()));
@@ -139,23 +139,23 @@ public static class ClassifierTraining
         }
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var clock = Stopwatch.StartNew();
-        using (FeatureNetwork net = Train(directory, options, progress))
+        using (FashionMnistClassifier classifier = Train(directory, options, progress))
         {
-            net.Save(path);  // atomic: a concurrent reader sees the old state or the whole file
+            classifier.Save(path);  // atomic: a concurrent reader sees the old state or the whole file
         }
         progress?.Invoke($"classifier: trained in {clock.Elapsed.TotalSeconds:F1} s, cached as {path}");
         return new CachedClassifier(path, FromCache: false, key, clock.Elapsed);
     }
 
     /// <summary>Trains a new classifier (not cached).</summary>
-    public static FeatureNetwork Train(string directory, ClassifierTrainingOptions options, Action<string>? progress = null)
+    public static FashionMnistClassifier Train(string directory, ClassifierTrainingOptions options, Action<string>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         (float[] images, int[] labels) = LoadLabelled(directory, DatasetSplit.Train, options.TrainLimit);
         int count = labels.Length;
         int pixels = Side * Side;
-        FeatureNetwork net = FeatureNetwork.CreateClassifier(options.Seed, options.Device);
+        FashionMnistClassifier net = FashionMnistClassifier.Create(options.Seed, options.Device);
         try
         {
             var order = new int[count];
@@ -194,6 +194,15 @@ public static class ClassifierTraining
         }
     }
 
+    /// <summary>Top-1 accuracy of <paramref name="classifier"/>'s current weights on a labelled split
+    /// (first <paramref name="limit"/> images if given).</summary>
+    public static double Accuracy(FashionMnistClassifier classifier, string directory, DatasetSplit split, int? limit = null)
+    {
+        ArgumentNullException.ThrowIfNull(classifier);
+        using FeatureNetwork net = classifier.ToFeatureNetwork();
+        return Accuracy(net, directory, split, limit);
+    }
+
     /// <summary>Top-1 accuracy of <paramref name="net"/> on a labelled split (first <paramref name="limit"/> images if given).</summary>
     public static double Accuracy(FeatureNetwork net, string directory, DatasetSplit split, int? limit = null)
     {
@@ -218,11 +227,5 @@ public static class ClassifierTraining
             }
         }
         return (double)correct / labels.Length;
-    }
-
-    private static string FileSha256(string path)
-    {
-        using FileStream file = File.OpenRead(path);
-        return Convert.ToHexString(SHA256.HashData(file)).ToLowerInvariant();
     }
 }

@@ -1,20 +1,21 @@
 using P2Gan.Datasets;
 using P2Gan.Evaluation;
 
-namespace P2Gan.Trainer.Evaluation;
+namespace P2Gan.Evaluation;
 
 /// <summary>
-/// The plumbing 'p2gan eval' and evaluation during training share: images in chunks through a
-/// feature network, and the real split's statistics through the <see cref="StatisticsCache"/>.
-/// One place, so that a training run's FMNIST-FID and the command's are the same number.
+/// The evaluation pipeline that 'p2gan eval', evaluation during training and <see cref="FmnistFid"/>
+/// share: images in chunks through a feature network, and the real split's statistics through the
+/// <see cref="StatisticsCache"/>. One place, so that every FMNIST-FID of the project is the same number.
 /// </summary>
-internal static class FeatureEvaluation
+public static class FeatureEvaluation
 {
     /// <summary>Images per feature-network call (bounds the memory of one batch of 299x299 images).</summary>
     public const int Chunk = 500;
 
     /// <summary>Feature name of the Fashion-MNIST classifier, also the prefix of its FID key ("fmnist_fid").</summary>
     public const string Fmnist = "fmnist";
+    /// <summary>Feature name of the FID Inception-v3 (its FID key is "fid").</summary>
     public const string Inception = "inception";
 
     /// <summary>Channels the real images are converted to for a feature network: the classifier reads grey images.</summary>
@@ -22,6 +23,10 @@ internal static class FeatureEvaluation
 
     /// <summary>The cached Fashion-MNIST classifier for this data and recipe (trained and cached on first use), opened.</summary>
     /// <param name="fmnistDirectory">The IDX folder whose training split (with labels) the classifier learns.</param>
+    /// <param name="options">The training recipe (part of the cache key); its Device is where the network runs.</param>
+    /// <param name="cacheDirectory">The classifier cache folder; null = <see cref="ClassifierTraining.DefaultCacheDirectory"/>.</param>
+    /// <param name="progress">Receives progress lines (training epochs, cache use); may be null.</param>
+    /// <returns>The opened network (dispose it) and the full path of its file.</returns>
     public static (FeatureNetwork Net, string File) OpenCachedClassifier(string fmnistDirectory, ClassifierTrainingOptions options,
         string? cacheDirectory, Action<string>? progress)
     {
@@ -31,12 +36,20 @@ internal static class FeatureEvaluation
 
     /// <summary>Generated images in chunks of <see cref="Chunk"/>; chunk k is sampled with seed + k so that
     /// the set does not depend on how the caller splits it.</summary>
+    /// <param name="net">The feature network.</param>
+    /// <param name="model">The generator; images come from <see cref="P2GanModel.Sample"/> with codes from the prior.</param>
+    /// <param name="count">Images to generate.</param>
+    /// <param name="seed">Seed of the first chunk.</param>
+    /// <param name="useEma">Sample the EMA generator (the model must have one).</param>
+    /// <returns>Features [count, FeatureDim] and logits [count, LogitDim], row-major.</returns>
     public static (float[] Features, float[] Logits) ExtractSamples(FeatureNetwork net, P2GanModel model, int count, ulong seed, bool useEma)
     {
         ModelOptions o = model.Options;
         return ExtractChunks(net, count, o.Resolution, o.Channels, (start, n) => model.Sample(n, seed + (ulong)(start / Chunk), useEma: useEma));
     }
 
+    /// <summary>Features and logits of the first <paramref name="count"/> images of <paramref name="dataset"/>,
+    /// in chunks of <see cref="Chunk"/>.</summary>
     public static (float[] Features, float[] Logits) ExtractDataset(FeatureNetwork net, IImageDataset dataset, int count)
     {
         int size = dataset.Channels * dataset.Resolution * dataset.Resolution;
@@ -67,7 +80,14 @@ internal static class FeatureEvaluation
     /// converted to the fakes' resolution (so both go through the same resize), from the cache when
     /// present. The cache key holds the data's and the network's content hashes.
     /// </summary>
+    /// <param name="net">The feature network.</param>
     /// <param name="networkFile">The feature network's file (its hash keys the cache).</param>
+    /// <param name="featuresName"><see cref="Fmnist"/> or <see cref="Inception"/>: decides the channels of the real images.</param>
+    /// <param name="datasetSpec">The real data, as <see cref="DatasetSpec.Parse"/> reads it (e.g. "fashion-mnist:DIR").</param>
+    /// <param name="split">The split of the real data.</param>
+    /// <param name="resolution">The fakes' resolution, to which the real images are converted.</param>
+    /// <param name="count">Real images wanted (at most the split's size are used).</param>
+    /// <param name="statsDirectory">The statistics cache folder; null = <see cref="StatisticsCache.DefaultDirectory"/>.</param>
     public static RealStatistics RealStatistics(FeatureNetwork net, string networkFile, string featuresName, string datasetSpec,
         DatasetSplit split, int resolution, int count, string? statsDirectory)
     {
@@ -75,7 +95,7 @@ internal static class FeatureEvaluation
         IImageDataset real = DatasetFactory.Open(datasetSpec, new DatasetOptions { Resolution = resolution, Channels = channels, Split = split });
         int realCount = Math.Min(count, real.Count);
         var key = new StatisticsKey(DatasetIdentity(datasetSpec, split, resolution, channels), SplitName(split),
-            $"{featuresName}:sha256={StatisticsCache.HashFile(networkFile)}:resize={(int)FeatureResizeMode.PytorchFid}",
+            $"{featuresName}:sha256={FileHash.Sha256Hex(networkFile)}:resize={(int)FeatureResizeMode.PytorchFid}",
             realCount);
         CachedStatistics stats = new StatisticsCache(statsDirectory).GetOrCompute(key, () =>
         {
@@ -85,6 +105,7 @@ internal static class FeatureEvaluation
         return new RealStatistics(stats.Statistics, stats.Features!, realCount, fromCache);
     }
 
+    /// <summary>The split's name in lower case ("train", "test"), as cache keys and reports write it.</summary>
     public static string SplitName(DatasetSplit split) => split.ToString().ToLowerInvariant();
 
     /// <summary>Content-based identity of the real images: the IDX file's SHA-256 for (Fashion-)MNIST,
@@ -93,11 +114,15 @@ internal static class FeatureEvaluation
     {
         DatasetSpec parsed = DatasetSpec.Parse(spec);
         string data = parsed.Kind is DatasetKind.FashionMnist or DatasetKind.Mnist
-            ? $"{parsed.KindName}:sha256={StatisticsCache.HashFile(FashionMnistDataset.FindImages(parsed.Location, split))}"
+            ? $"{parsed.KindName}:sha256={FileHash.Sha256Hex(FashionMnistDataset.FindImages(parsed.Location, split))}"
             : parsed.ToString();
         return $"{data}@{resolution}x{resolution}x{channels}";
     }
 }
 
 /// <summary>The real split's side of an evaluation.</summary>
-internal sealed record RealStatistics(FeatureStatistics Statistics, float[] Features, int Count, bool FromCache);
+/// <param name="Statistics">Mean and covariance of the real features.</param>
+/// <param name="Features">The real feature rows [Count, dim] (for KID and precision/recall).</param>
+/// <param name="Count">Real images used.</param>
+/// <param name="FromCache">True when the statistics came from the <see cref="StatisticsCache"/>.</param>
+public sealed record RealStatistics(FeatureStatistics Statistics, float[] Features, int Count, bool FromCache);

@@ -2,26 +2,6 @@ using P2Gan.Native;
 
 namespace P2Gan.Evaluation;
 
-/// <summary>Which network a <see cref="FeatureNetwork"/> is (values of P2GAN_FEATURE_NET_*).</summary>
-public enum FeatureNetworkKind
-{
-    /// <summary>pytorch-fid's Inception-v3: 2048-d pool features, 1008 logits.</summary>
-    InceptionFid = 0,
-
-    /// <summary>The project's Fashion-MNIST CNN: 128-d penultimate features, 10 logits.</summary>
-    FashionMnistClassifier = 1,
-}
-
-/// <summary>How the Inception network resizes its input (values of P2GAN_RESIZE_*).</summary>
-public enum FeatureResizeMode
-{
-    /// <summary>Bilinear, align_corners = false, no antialiasing (pytorch-fid).</summary>
-    PytorchFid = 0,
-
-    /// <summary>clean-fid style antialiased resize.</summary>
-    Antialiased = 1,
-}
-
 /// <summary>
 /// A feature network in the native core: maps images [B, C, H, W] in [-1, 1] (C in {1, 3},
 /// H == W >= 8) to features [B, FeatureDim] and logits [B, LogitDim]. One thread at a time.
@@ -33,30 +13,29 @@ public sealed unsafe class FeatureNetwork : IDisposable
     private FeatureNetwork(SafeFeatureNetHandle handle)
     {
         _handle = handle;
-        NativeStatus.ThrowIfFailed(NativeMethods.p2gan_feature_net_info(_handle, out int kind, out int featureDim, out int logitDim));
+        int kind, featureDim, logitDim;
+        NativeStatus.ThrowIfFailed(NativeMethods.p2gan_feature_net_info(_handle, &kind, &featureDim, &logitDim));
         Kind = (FeatureNetworkKind)kind;
         FeatureDim = featureDim;
         LogitDim = logitDim;
     }
 
+    /// <summary>Which network this is.</summary>
     public FeatureNetworkKind Kind { get; }
 
+    /// <summary>Length of one image's feature vector (2048 for Inception, 128 for the classifier).</summary>
     public int FeatureDim { get; }
 
+    /// <summary>Length of one image's logit vector (1008 for Inception, 10 for the classifier).</summary>
     public int LogitDim { get; }
 
-    /// <summary>A new, untrained Fashion-MNIST classifier initialised from <paramref name="seed"/>.</summary>
-    public static FeatureNetwork CreateClassifier(ulong seed, string? device = null)
-    {
-        NativeStatus.ThrowIfFailed(NativeMethods.p2gan_classifier_create(device, seed, out SafeFeatureNetHandle handle));
-        return new FeatureNetwork(handle);
-    }
-
-    /// <summary>Loads a classifier written by <see cref="Save"/>.</summary>
+    /// <summary>Loads a classifier file written by <see cref="FashionMnistClassifier.Save"/> as a feature network.</summary>
+    /// <param name="path">The classifier file.</param>
+    /// <param name="device">"cpu" (null) or "cuda[:N]".</param>
     public static FeatureNetwork LoadClassifier(string path, string? device = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        NativeStatus.ThrowIfFailed(NativeMethods.p2gan_classifier_load(path, device, out SafeFeatureNetHandle handle));
+        NativeStatus.ThrowIfFailed(NativeMethods.p2gan_feature_net_load_classifier(path, device, out SafeFeatureNetHandle handle));
         return new FeatureNetwork(handle);
     }
 
@@ -68,33 +47,8 @@ public sealed unsafe class FeatureNetwork : IDisposable
         return new FeatureNetwork(handle);
     }
 
-    /// <summary>One optimisation step of a classifier on images [B, 1, H, W] with labels 0..9;
-    /// returns the batch's cross-entropy before the step.</summary>
-    public float TrainStep(ReadOnlySpan<float> images, TensorShape shape, ReadOnlySpan<int> labels, float learningRate)
-    {
-        RequireImages(images, shape, nameof(images));
-        if (labels.Length != shape[0])
-        {
-            throw new ArgumentException($"labels has {labels.Length} values; the batch has {shape[0]} images.", nameof(labels));
-        }
-        long[] dims = shape.ToArray();
-        float loss = 0;
-        fixed (float* x = images)
-        fixed (int* y = labels)
-        fixed (long* d = dims)
-        {
-            NativeStatus.ThrowIfFailed(NativeMethods.p2gan_classifier_train_step(
-                _handle, x, (nuint)images.Length, d, (nuint)dims.Length, y, (nuint)labels.Length, learningRate, &loss));
-        }
-        return loss;
-    }
-
-    /// <summary>Writes a classifier (weights, optimizer state, step) atomically.</summary>
-    public void Save(string path)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        NativeStatus.ThrowIfFailed(NativeMethods.p2gan_classifier_save(_handle, path));
-    }
+    /// <summary>Wraps a handle the native core returned (e.g. by <c>p2gan_classifier_feature_net</c>).</summary>
+    internal static FeatureNetwork FromHandle(SafeFeatureNetHandle handle) => new(handle);
 
     /// <summary>Features [B * FeatureDim] and logits [B * LogitDim], row-major.</summary>
     public (float[] Features, float[] Logits) Extract(
@@ -125,9 +79,10 @@ public sealed unsafe class FeatureNetwork : IDisposable
         }
     }
 
+    /// <summary>Frees the native network.</summary>
     public void Dispose() => _handle.Dispose();
 
-    private static void RequireImages(ReadOnlySpan<float> images, TensorShape shape, string name)
+    internal static void RequireImages(ReadOnlySpan<float> images, TensorShape shape, string name)
     {
         if (shape.Rank != 4 || shape[0] <= 0)
         {

@@ -45,7 +45,8 @@ public static unsafe class Metrics
         fixed (double* mb = b.Mean)
         fixed (double* cb = b.Covariance)
         {
-            NativeStatus.ThrowIfFailed(NativeMethods.p2gan_metric_frechet_distance(ma, ca, mb, cb, a.Dim, out double d));
+            double d;
+            NativeStatus.ThrowIfFailed(NativeMethods.p2gan_metric_frechet_distance(ma, ca, mb, cb, a.Dim, &d));
             return d;
         }
     }
@@ -61,11 +62,12 @@ public static unsafe class Metrics
     {
         long countA = Rows(featuresA, dim, nameof(featuresA));
         long countB = Rows(featuresB, dim, nameof(featuresB));
+        double mean, std;
         fixed (float* a = featuresA)
         fixed (float* b = featuresB)
         {
             NativeStatus.ThrowIfFailed(NativeMethods.p2gan_metric_kid(
-                a, countA, b, countB, dim, subsets, subsetSize, seed, out double mean, out double std));
+                a, countA, b, countB, dim, subsets, subsetSize, seed, &mean, &std));
             return new KidResult(mean, std);
         }
     }
@@ -74,10 +76,11 @@ public static unsafe class Metrics
     public static InceptionScoreResult InceptionScore(ReadOnlySpan<float> logits, int classes, int splits = DefaultInceptionSplits)
     {
         long count = Rows(logits, classes, nameof(logits));
+        double mean, std;
         fixed (float* l = logits)
         {
             NativeStatus.ThrowIfFailed(NativeMethods.p2gan_metric_inception_score(
-                l, count, classes, splits, out double mean, out double std));
+                l, count, classes, splits, &mean, &std));
             return new InceptionScoreResult(mean, std);
         }
     }
@@ -88,11 +91,12 @@ public static unsafe class Metrics
     {
         long countReal = Rows(real, dim, nameof(real));
         long countFake = Rows(fake, dim, nameof(fake));
+        double precision, recall;
         fixed (float* r = real)
         fixed (float* f = fake)
         {
             NativeStatus.ThrowIfFailed(NativeMethods.p2gan_metric_precision_recall(
-                r, countReal, f, countFake, dim, k, out double precision, out double recall));
+                r, countReal, f, countFake, dim, k, &precision, &recall));
             return new PrecisionRecall(precision, recall);
         }
     }

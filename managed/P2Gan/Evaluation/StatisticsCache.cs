@@ -161,11 +161,7 @@ public sealed class StatisticsCache
     }
 
     /// <summary>Lower-case hex SHA-256 of a file (e.g. feature network weights, for <see cref="StatisticsKey.FeatureNetwork"/>).</summary>
-    public static string HashFile(string path)
-    {
-        using FileStream stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
-    }
+    public static string HashFile(string path) => FileHash.Sha256Hex(path);
 
     private sealed record Header(
         int Version, string Dataset, string Split, string FeatureNetwork, long ImageCount, int Dim, long Count, long FeatureRows);

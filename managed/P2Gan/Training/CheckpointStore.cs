@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 
-namespace P2Gan.Trainer.Training;
+namespace P2Gan.Training;
 
 /// <summary>
 /// The checkpoints/ folder of a run: step_NNNNNN.ckpt every CheckpointEvery steps (the newest
@@ -9,20 +9,29 @@ namespace P2Gan.Trainer.Training;
 /// (never rotated, and never taken for the newest state: it may be older than the last step). The native core writes each file as
 /// NAME.tmp, fsyncs and renames it, so a file with the .ckpt name is always complete; a
 /// leftover .tmp is the trace of a write that was killed and is deleted here.
+/// The store does not interpret the files: where it needs a checkpoint's step it asks the
+/// caller (the trainer reads it from the host state it saved with the checkpoint).
 /// </summary>
+/// <param name="directory">The checkpoints folder (need not exist yet).</param>
 public sealed class CheckpointStore(string directory)
 {
+    /// <summary>File name of the checkpoint written at the end of a run.</summary>
     public const string FinalName = "final.ckpt";
+    /// <summary>File name of the checkpoint with the best evaluation so far.</summary>
     public const string BestName = "best.ckpt";
     private const string StepPrefix = "step_";
     private const string Extension = ".ckpt";
 
+    /// <summary>The checkpoints folder, as a full path.</summary>
     public string Directory { get; } = Path.GetFullPath(directory);
 
+    /// <summary>Path of <see cref="FinalName"/>.</summary>
     public string FinalPath => Path.Combine(Directory, FinalName);
 
+    /// <summary>Path of <see cref="BestName"/>.</summary>
     public string BestPath => Path.Combine(Directory, BestName);
 
+    /// <summary>Path of the step checkpoint after <paramref name="step"/> steps (step_NNNNNN.ckpt).</summary>
     public string StepPath(long step) => Path.Combine(Directory, $"{StepPrefix}{step:D6}{Extension}");
 
     /// <summary>Step checkpoints present, oldest first.</summary>
@@ -45,32 +54,46 @@ public sealed class CheckpointStore(string directory)
     public bool Any() => StepCheckpoints().Count > 0 || File.Exists(FinalPath);
 
     /// <summary>
-    /// The checkpoint with the most steps whose training state reads back; final.ckpt wins a tie.
-    /// Unreadable files are skipped with a warning (they cannot come from an interrupted write,
-    /// but a disk can still corrupt them).
+    /// The checkpoint with the most steps whose state reads back; final.ckpt wins a tie.
+    /// Unreadable files (<paramref name="readState"/> throws a <see cref="P2Gan.Native.P2GanException"/>,
+    /// <see cref="InvalidDataException"/> or <see cref="IOException"/>) are skipped with a warning (they
+    /// cannot come from an interrupted write, but a disk can still corrupt them).
     /// </summary>
+    /// <typeparam name="TState">What the caller reads from a checkpoint.</typeparam>
+    /// <param name="readState">Reads a checkpoint file's state.</param>
+    /// <param name="stepOf">The steps completed that a state records.</param>
+    /// <param name="logger">Receives the warnings; may be null.</param>
     /// <returns>Null when there is none.</returns>
-    public (string Path, TrainingState State)? Newest(ILogger? logger = null)
+    public (string Path, TState State)? Newest<TState>(Func<string, TState> readState, Func<TState, long> stepOf, ILogger? logger = null)
     {
+        ArgumentNullException.ThrowIfNull(readState);
+        ArgumentNullException.ThrowIfNull(stepOf);
         var candidates = StepCheckpoints().Select(c => c.Path).Reverse().ToList();
         if (File.Exists(FinalPath)) candidates.Insert(0, FinalPath);
-        (string, TrainingState)? best = null;
+        (string Path, TState State, long Step)? best = null;
         foreach (string path in candidates)
         {
-            TrainingState state;
+            TState state;
             try
             {
-                state = TrainingState.Read(path);
+                state = readState(path);
             }
-            catch (Exception e) when (e is P2Gan.Native.P2GanException or InvalidDataException or IOException)
+            catch (Exception e) when (IsUnreadable(e))
             {
-                logger?.LogWarning("Ignoring unreadable checkpoint {Path}: {Message}", path, ErrorText.OneLine(e));
+                logger?.LogWarning("Ignoring unreadable checkpoint {Path}: {Message}", path, e.Message.ReplaceLineEndings(" ").Trim());
                 continue;
             }
-            if (best is null || state.Step > best.Value.Item2.Step) best = (path, state);
+            long step = stepOf(state);
+            if (best is null || step > best.Value.Step) best = (path, state, step);
         }
-        return best;
+        return best is { } b ? (b.Path, b.State) : null;
     }
+
+    /// <summary>The newest checkpoint and its step, as <see cref="Newest{TState}"/> finds it with
+    /// <paramref name="readStep"/> reading a file's step.</summary>
+    /// <returns>Null when there is none.</returns>
+    public (string Path, long Step)? Newest(Func<string, long> readStep, ILogger? logger = null) =>
+        Newest(readStep, step => step, logger);
 
     /// <summary>Deletes *.tmp files left by checkpoint writes that were killed.</summary>
     /// <returns>How many were deleted.</returns>
@@ -92,17 +115,21 @@ public sealed class CheckpointStore(string directory)
     /// be taken for its newest state by a later --resume or kept by rotation. They are renamed,
     /// not deleted, because the user may have rewound by mistake.
     /// </summary>
+    /// <param name="step">The step the run continues from.</param>
+    /// <param name="readStep">Reads a checkpoint file's step (for final.ckpt and best.ckpt); a file it cannot
+    /// read is set aside.</param>
     /// <returns>The files renamed (their old paths).</returns>
-    public IReadOnlyList<string> SetAsideNewerThan(long step)
+    public IReadOnlyList<string> SetAsideNewerThan(long step, Func<string, long> readStep)
     {
+        ArgumentNullException.ThrowIfNull(readStep);
         var newer = StepCheckpoints().Where(c => c.Step > step).Select(c => c.Path).ToList();
         // best.ckpt too: the resumed run compares against the best value of its own past only.
         foreach (string path in new[] { FinalPath, BestPath })
         {
             if (!File.Exists(path)) continue;
             long fileStep;
-            try { fileStep = TrainingState.Read(path).Step; }
-            catch (Exception e) when (e is P2Gan.Native.P2GanException or InvalidDataException or IOException) { fileStep = long.MaxValue; }
+            try { fileStep = readStep(path); }
+            catch (Exception e) when (IsUnreadable(e)) { fileStep = long.MaxValue; }
             if (fileStep > step) newer.Add(path);
         }
         foreach (string path in newer) File.Move(path, path + ".abandoned", overwrite: true);
@@ -110,6 +137,7 @@ public sealed class CheckpointStore(string directory)
     }
 
     /// <summary>Deletes the oldest step checkpoints so that <paramref name="keep"/> remain (0 keeps all).</summary>
+    /// <returns>The files deleted.</returns>
     public IReadOnlyList<string> Rotate(int keep)
     {
         if (keep <= 0) return [];
@@ -122,4 +150,6 @@ public sealed class CheckpointStore(string directory)
         }
         return deleted;
     }
+
+    private static bool IsUnreadable(Exception e) => e is P2Gan.Native.P2GanException or InvalidDataException or IOException;
 }

@@ -1,4 +1,4 @@
-namespace P2Gan.Trainer.Training;
+namespace P2Gan.Training;
 
 /// <summary>
 /// EMA decay ramp: min(decay, (1 + step) / (10 + step)), the StyleGAN-style warm-up. Early in
@@ -8,6 +8,8 @@ namespace P2Gan.Trainer.Training;
 /// </summary>
 public static class EmaWarmup
 {
+    /// <summary>The decay the G update after <paramref name="step"/> completed steps uses.</summary>
+    /// <param name="decay">The configured EMA decay.</param>
     /// <param name="step">Steps completed before the step whose G update uses the decay.</param>
     public static float EffectiveDecay(float decay, long step) =>
         (float)Math.Min(decay, (1.0 + step) / (10.0 + step));

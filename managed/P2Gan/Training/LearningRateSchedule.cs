@@ -1,4 +1,4 @@
-namespace P2Gan.Trainer.Training;
+namespace P2Gan.Training;
 
 /// <summary>How the learning rates change over a run.</summary>
 public enum LearningRateSchedule
@@ -12,6 +12,7 @@ public enum LearningRateSchedule
 /// <summary>The multiplier of the configured learning rates at a step.</summary>
 public static class LearningRateSchedules
 {
+    /// <param name="schedule">The schedule.</param>
     /// <param name="step">Steps completed before the step that will use the rate (0 for the first).</param>
     /// <param name="totalSteps">The run's Steps.</param>
     /// <returns>1 for Constant; (totalSteps - step) / totalSteps for Linear, so the first step uses

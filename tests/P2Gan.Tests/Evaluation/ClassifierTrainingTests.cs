@@ -40,7 +40,8 @@ public sealed class ClassifierTrainingTests
 
         // The same recipe trains the same network (deterministic under the seed).
         using FeatureNetwork a = FeatureNetwork.LoadClassifier(first.Path);
-        using FeatureNetwork b = ClassifierTraining.Train(data, options);
+        using FashionMnistClassifier trained = ClassifierTraining.Train(data, options);
+        using FeatureNetwork b = trained.ToFeatureNetwork();
         (float[] images, _) = ClassifierTraining.LoadLabelled(data, DatasetSplit.Test);
         var shape = TensorShape.Nchw(images.Length / 784, 1, 28, 28);
         Assert.That(b.Extract(images, shape).Logits, Is.EqualTo(a.Extract(images, shape).Logits));
@@ -84,7 +85,7 @@ public sealed class ClassifierTrainingTests
             Assert.Ignore($"Fashion-MNIST not found in {RealFashionMnist}");
         }
         var clock = Stopwatch.StartNew();
-        using FeatureNetwork net = ClassifierTraining.Train(RealFashionMnist, new ClassifierTrainingOptions(), TestContext.Progress.WriteLine);
+        using FashionMnistClassifier net = ClassifierTraining.Train(RealFashionMnist, new ClassifierTrainingOptions(), TestContext.Progress.WriteLine);
         double accuracy = ClassifierTraining.Accuracy(net, RealFashionMnist, DatasetSplit.Test);
         TestContext.Progress.WriteLine($"test accuracy {accuracy:P2} after {clock.Elapsed.TotalSeconds:F0} s");
         Assert.That(accuracy, Is.GreaterThanOrEqualTo(0.90));

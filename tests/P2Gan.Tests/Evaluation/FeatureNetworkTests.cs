@@ -4,7 +4,7 @@ using P2Gan.Tests.Support;
 
 namespace P2Gan.Tests.Evaluation;
 
-/// <summary>The Fashion-MNIST classifier through the SDK: shapes, round trip, errors.</summary>
+/// <summary>The Fashion-MNIST classifier and its feature network through the SDK: shapes, round trip, errors.</summary>
 [TestFixture]
 public sealed class FeatureNetworkTests
 {
@@ -15,7 +15,8 @@ public sealed class FeatureNetworkTests
     public void ClassifierReportsItsKindAndDimensions()
     {
         NativeRequirement.Require();
-        using FeatureNetwork net = FeatureNetwork.CreateClassifier(seed: 1);
+        using FashionMnistClassifier classifier = FashionMnistClassifier.Create(seed: 1);
+        using FeatureNetwork net = classifier.ToFeatureNetwork();
         Assert.That(net.Kind, Is.EqualTo(FeatureNetworkKind.FashionMnistClassifier));
         Assert.That(net.FeatureDim, Is.EqualTo(128));
         Assert.That(net.LogitDim, Is.EqualTo(10));
@@ -33,13 +34,21 @@ public sealed class FeatureNetworkTests
         float[] images = Images(8);
         var labels = new int[] { 0, 1, 2, 3, 4, 5, 6, 7 };
         var shape = TensorShape.Nchw(8, 1, 28, 28);
-        using FeatureNetwork net = FeatureNetwork.CreateClassifier(seed: 2);
-        float first = net.TrainStep(images, shape, labels, 1e-3f);
+        using FashionMnistClassifier classifier = FashionMnistClassifier.Create(seed: 2);
+        using FeatureNetwork before = classifier.ToFeatureNetwork();
+        float first = classifier.TrainStep(images, shape, labels, 1e-3f);
         Assert.That(float.IsFinite(first));
-        net.Save(temp.File("c.p2cls"));
+        classifier.Save(temp.File("c.p2cls"));
+        using FeatureNetwork net = classifier.ToFeatureNetwork();
         using FeatureNetwork loaded = FeatureNetwork.LoadClassifier(temp.File("c.p2cls"));
         Assert.That(loaded.Extract(images, shape).Features, Is.EqualTo(net.Extract(images, shape).Features));
         Assert.That(loaded.Extract(images, shape).Logits, Is.EqualTo(net.Extract(images, shape).Logits));
+        Assert.That(before.Extract(images, shape).Logits, Is.Not.EqualTo(net.Extract(images, shape).Logits),
+            "a feature network is a copy of the weights when it was made");
+
+        // A loaded classifier continues training from the saved state, like the original.
+        using FashionMnistClassifier resumed = FashionMnistClassifier.Load(temp.File("c.p2cls"));
+        Assert.That(resumed.TrainStep(images, shape, labels, 1e-3f), Is.EqualTo(classifier.TrainStep(images, shape, labels, 1e-3f)));
     }
 
     [Test]
@@ -47,18 +56,20 @@ public sealed class FeatureNetworkTests
     {
         NativeRequirement.Require();
         using var temp = new TempDirectory();
-        using FeatureNetwork net = FeatureNetwork.CreateClassifier(seed: 3);
+        using FashionMnistClassifier classifier = FashionMnistClassifier.Create(seed: 3);
+        using FeatureNetwork net = classifier.ToFeatureNetwork();
         float[] images = Images(2);
         var shape = TensorShape.Nchw(2, 1, 28, 28);
-        Assert.Throws<ArgumentException>(() => net.TrainStep(images, shape, [1], 1e-3f));
+        Assert.Throws<ArgumentException>(() => classifier.TrainStep(images, shape, [1], 1e-3f));
         Assert.Throws<ArgumentException>(() => net.Extract(images.AsSpan(1).ToArray(), shape));
-        var ex = Assert.Throws<P2GanInvalidArgumentException>(() => net.TrainStep(images, shape, [1, 10], 1e-3f));
+        var ex = Assert.Throws<P2GanInvalidArgumentException>(() => classifier.TrainStep(images, shape, [1, 10], 1e-3f));
         Assert.That(ex!.Message, Does.Contain("labels[1]"));
         images[0] = float.NaN;
         Assert.Throws<P2GanNonFiniteException>(() => net.Extract(images, shape));
         Assert.Throws<P2GanInvalidArgumentException>(() => net.Extract(new float[2 * 2 * 28 * 28], TensorShape.Nchw(2, 2, 28, 28)));
         File.WriteAllText(temp.File("junk.p2cls"), "junk");
         Assert.Throws(Is.InstanceOf<P2GanException>(), () => FeatureNetwork.LoadClassifier(temp.File("junk.p2cls")));
+        Assert.Throws(Is.InstanceOf<P2GanException>(), () => FashionMnistClassifier.Load(temp.File("junk.p2cls")));
         Assert.Throws(Is.InstanceOf<P2GanException>(), () => FeatureNetwork.LoadInception(temp.File("missing.pth")));
     }
 }

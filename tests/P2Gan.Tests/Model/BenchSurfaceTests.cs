@@ -25,15 +25,29 @@ public sealed class BenchSurfaceTests
     }
 
     [Test]
-    public void ProfilingIsASettingThatReadsBack()
+    public void ProfiledStepsHaveSynchronizedPhases()
     {
-        using var model = P2GanModel.Create(TinyModel.Options());
-        Assert.That(model.Profiling, Is.False);
-        model.Profiling = true;
-        Assert.That(model.Profiling, Is.True);
-        model.TrainStep(SyntheticImages.Shapes(2, TinyModel.Resolution), TinyModel.Batch(2));
-        model.Profiling = false;
-        Assert.That(model.Profiling, Is.False);
+        // On the CPU every step is synchronized; on CUDA only profiled ones are. Either way a
+        // profiled step's phases are its own: they add up to no more than the whole step.
+        NativeRequirement.Require();
+        var devices = new List<string> { "cpu" };
+        if (P2GanModel.CudaIsAvailable) devices.Add("cuda");
+        foreach (string device in devices)
+        {
+            using var model = P2GanModel.Create(TinyModel.Options(), new RuntimeOptions { Device = device });
+            float[] batch = SyntheticImages.Shapes(2, TinyModel.Resolution);
+            model.TrainStep(batch, TinyModel.Batch(2));
+            Assert.That(model.LastStepTimings.Synchronized, Is.EqualTo(device == "cpu"), $"{device}: unprofiled step");
+            model.Profiling = true;
+            model.TrainStep(batch, TinyModel.Batch(2));
+            StepTimings t = model.LastStepTimings;
+            double phases = t.TransferMs + t.DForwardMs + t.DBackwardMs + t.GForwardMs + t.GBackwardMs + t.OptimizerMs;
+            Assert.That(t.Synchronized, Is.True, $"{device}: profiled step");
+            Assert.That(phases, Is.LessThanOrEqualTo(t.TotalMs * 1.0001), device);
+            model.Profiling = false;
+            model.TrainStep(batch, TinyModel.Batch(2));
+            Assert.That(model.LastStepTimings.Synchronized, Is.EqualTo(device == "cpu"), $"{device}: profiling off again");
+        }
     }
 
     [Test]
@@ -50,9 +64,7 @@ public sealed class BenchSurfaceTests
     public void RuntimeInfoDescribesTheProcess()
     {
         NativeRequirement.Require();
-        var options = TinyModel.Options();
-        options.IntraOpThreads = 1;
-        using var model = P2GanModel.Create(options);
+        using var model = P2GanModel.Create(TinyModel.Options(), new RuntimeOptions { Threads = 1 });
         RuntimeInfo info = RuntimeInfo.Current;
         Assert.Multiple(() =>
         {

@@ -8,13 +8,28 @@ namespace P2Gan.Tests.Model;
 public sealed class ErrorMappingTests
 {
     [Test]
-    public void BadResolutionIsAnInvalidArgumentNamingIt()
+    public void BadResolutionIsRefusedNamingTheProperty()
     {
         ModelOptions options = TinyModel.Options();
         options.Resolution = 33;
-        var e = Assert.Throws<P2GanInvalidArgumentException>(() => P2GanModel.Create(options).Dispose());
-        Assert.That(e!.Message, Does.Contain("resolution").IgnoreCase);
-        Assert.That(e.Status, Is.EqualTo(NativeStatusCode.InvalidArgument));
+        var e = Assert.Throws<ArgumentException>(() => P2GanModel.Create(options).Dispose());
+        Assert.That(e!.Message, Does.Contain("Resolution"));
+    }
+
+    [Test]
+    public void BadRuntimeSettingIsRefusedNamingTheProperty()
+    {
+        var runtime = new RuntimeOptions { Threads = -1 };
+        var e = Assert.Throws<ArgumentException>(() => P2GanModel.Create(TinyModel.Options(), runtime).Dispose());
+        Assert.That(e!.Message, Does.Contain("Threads"));
+    }
+
+    [Test]
+    public void NativeInvalidArgumentIsTyped()
+    {
+        using var model = P2GanModel.Create(TinyModel.Options());
+        var e = Assert.Throws<P2GanInvalidArgumentException>(() => model.SetLearningRates(-1f, 1e-4f));
+        Assert.That(e!.Status, Is.EqualTo(StatusCode.InvalidArgument));
     }
 
     [Test]
@@ -71,9 +86,8 @@ public sealed class ErrorMappingTests
     [Test]
     public void UnknownDeviceIsRefused()
     {
-        ModelOptions options = TinyModel.Options();
-        options.Device = "tpu:7";
-        var e = Assert.Catch<P2GanException>(() => P2GanModel.Create(options).Dispose());
+        var runtime = new RuntimeOptions { Device = "tpu:7" };
+        var e = Assert.Catch<P2GanException>(() => P2GanModel.Create(TinyModel.Options(), runtime).Dispose());
         Assert.That(e, Is.TypeOf<P2GanDeviceException>().Or.TypeOf<P2GanInvalidArgumentException>());
     }
 }

@@ -19,6 +19,6 @@ public sealed class NativeLibraryResolverTests
         NativeRequirement.Require();
         Assert.That(NativeLibraryResolver.LoadedFrom, Is.Not.Null);
         Assert.That(P2GanModel.NativeVersion, Is.Not.Empty);
-        Assert.That(P2GanModel.NativeAbiVersion, Is.EqualTo(NativeAbi.AbiVersion));
+        Assert.That(P2GanModel.NativeAbiVersion, Is.EqualTo((NativeAbi.AbiMajor << 16) | NativeAbi.AbiMinor));
     }
 }

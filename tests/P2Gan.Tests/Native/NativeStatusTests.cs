@@ -6,15 +6,15 @@ namespace P2Gan.Tests.Native;
 [TestFixture]
 public sealed class NativeStatusTests
 {
-    [TestCase(NativeStatusCode.InvalidArgument, typeof(P2GanInvalidArgumentException))]
-    [TestCase(NativeStatusCode.NonFiniteInput, typeof(P2GanNonFiniteException))]
-    [TestCase(NativeStatusCode.NonFiniteLoss, typeof(P2GanNonFiniteException))]
-    [TestCase(NativeStatusCode.IOError, typeof(P2GanIOException))]
-    [TestCase(NativeStatusCode.CheckpointMismatch, typeof(P2GanCheckpointMismatchException))]
-    [TestCase(NativeStatusCode.DeviceError, typeof(P2GanDeviceException))]
-    [TestCase(NativeStatusCode.InternalError, typeof(P2GanInternalException))]
-    [TestCase((NativeStatusCode)42, typeof(P2GanInternalException))]
-    public void StatusMapsToItsExceptionType(NativeStatusCode status, Type expected)
+    [TestCase(StatusCode.InvalidArgument, typeof(P2GanInvalidArgumentException))]
+    [TestCase(StatusCode.NonFiniteInput, typeof(P2GanNonFiniteException))]
+    [TestCase(StatusCode.NonFiniteLoss, typeof(P2GanNonFiniteException))]
+    [TestCase(StatusCode.IoError, typeof(P2GanIOException))]
+    [TestCase(StatusCode.CheckpointMismatch, typeof(P2GanCheckpointMismatchException))]
+    [TestCase(StatusCode.DeviceError, typeof(P2GanDeviceException))]
+    [TestCase(StatusCode.InternalError, typeof(P2GanInternalException))]
+    [TestCase((StatusCode)42, typeof(P2GanInternalException))]
+    public void StatusMapsToItsExceptionType(StatusCode status, Type expected)
     {
         P2GanException e = NativeStatus.Create((int)status, "native says no");
         Assert.That(e, Is.TypeOf(expected));
@@ -25,7 +25,7 @@ public sealed class NativeStatusTests
     [Test]
     public void EmptyNativeMessageStillNamesTheStatus()
     {
-        Assert.That(NativeStatus.Create(4, "").Message, Does.Contain("IOError"));
+        Assert.That(NativeStatus.Create(4, "").Message, Does.Contain("IoError"));
     }
 
     [Test]
@@ -44,9 +44,10 @@ public sealed class NativeStatusTests
     [Test]
     public void DeviceNameRoundTripsAndLongNamesAreRefused()
     {
-        var p = new NativeModelParams();
-        p.SetDevice("cuda:1");
-        Assert.That(p.GetDevice(), Is.EqualTo("cuda:1"));
-        Assert.Throws<ArgumentException>(() => p.SetDevice(new string('x', 32)));
+        NativeRuntimeParams p = new RuntimeOptions { Device = "cuda:1" }.ToNative();
+        Assert.That(RuntimeOptions.FromNative(p).Device, Is.EqualTo("cuda:1"));
+        var tooLong = new RuntimeOptions { Device = new string('x', 32) };
+        Assert.Throws<ArgumentException>(() => tooLong.Validate());
+        Assert.Throws<ArgumentException>(() => tooLong.ToNative());
     }
 }
