@@ -5,6 +5,8 @@
 #   ./build.sh test       build, then run every test (CTest for native, dotnet test for managed)
 #   ./build.sh deps       only install the system packages
 #   ./build.sh bench-deps also install what bench/compare.sh needs (python3-torch, the eager baseline)
+#   ./build.sh bindings   regenerate the .NET bindings, option types and native settings table
+#                         from native/include/p2gan/p2gan.h (bindings/generator/p2gan_bindgen.py)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -12,8 +14,10 @@ BUILD_DIR="$ROOT/artifacts/native-build"
 CONFIG="${P2GAN_CONFIGURATION:-Release}"
 
 # LibTorch from Debian, OpenBLAS for its BLAS (the reference BLAS is ~3x slower here),
-# the real dataset of the main job, and the native build/test libraries.
-PACKAGES=(libtorch-dev libopenblas0-pthread dataset-fashion-mnist nlohmann-json3-dev libgtest-dev cmake g++)
+# the real dataset of the main job, the native build/test libraries, and libclang for the
+# bindings generator (its --check runs as a test).
+PACKAGES=(libtorch-dev libopenblas0-pthread dataset-fashion-mnist nlohmann-json3-dev libgtest-dev cmake g++
+          python3 python3-clang-14 libclang1-14)
 # Only for the PyTorch eager baseline of bench/compare.sh (docs/benchmarks.md).
 BENCH_PACKAGES=(python3-torch)
 
@@ -68,5 +72,6 @@ case "$command" in
     build) build_all ;;
     test) build_all; run_tests ;;
     train) build_all; log "training: artifacts/bin/p2gan train $*"; "$ROOT/artifacts/bin/p2gan" train "$@" ;;
-    *) echo "usage: ./build.sh [build|train [options]|test|deps|bench-deps]" >&2; exit 2 ;;
+    bindings) install_deps python3 python3-clang-14 libclang1-14; log "bindings from p2gan.h"; /usr/bin/python3 "$ROOT/bindings/generator/p2gan_bindgen.py" --root "$ROOT" ;;
+    *) echo "usage: ./build.sh [build|train [options]|test|deps|bench-deps|bindings]" >&2; exit 2 ;;
 esac

@@ -23,24 +23,19 @@ internal sealed class BenchCommand : ICommand
         output.WriteLine();
         output.WriteLine("Options (default):");
         output.WriteLine($"  --batch N            ({d.Batch}) images per step");
-        output.WriteLine($"  --resolution N       ({d.Resolution}) 32, 64 or 128");
-        output.WriteLine($"  --channels N         ({d.Channels}) 1 or 3");
-        output.WriteLine($"  --base-channels N    ({d.BaseChannels}) c");
-        output.WriteLine($"  --noise-dim N        ({d.NoiseDim}) n");
-        output.WriteLine($"  --posterior-dim N    ({d.PosteriorDim}) d");
         output.WriteLine($"  --steps N            ({d.Steps}) measured steps");
         output.WriteLine($"  --warmup N           ({d.Warmup}) steps run before measuring");
-        output.WriteLine("  --threads N          (0 = one per hardware thread) LibTorch intra-op threads");
-        output.WriteLine($"  --adain-mode M       ({d.AdainMode}) {string.Join(" | ", BenchSettings.AdainModes)}");
-        output.WriteLine($"  --kernels K          ({d.Kernels}) {string.Join(" | ", BenchSettings.KernelChoices)}");
-        output.WriteLine($"  --device D           ({d.Device}) cpu | cuda | cuda:N");
-        output.WriteLine($"  --precision P        ({d.Precision}) {string.Join(" | ", BenchSettings.PrecisionChoices)} (bf16: CUDA only)");
-        output.WriteLine($"  --memory-format F    ({d.MemoryFormat}) {string.Join(" | ", BenchSettings.MemoryFormatChoices)}");
-        output.WriteLine($"  --seed N             ({d.Seed}) model and data seed");
+        foreach (SettingInfo s in ModelOptions.Settings.Concat(RuntimeOptions.Settings))
+        {
+            object section = ModelOptions.Settings.Contains(s) ? d.Model : d.Runtime;
+            string constraint = s.Constraint.Length > 0 ? $"; {s.Constraint}" : "";
+            output.WriteLine($"  --{BenchSettings.Kebab(s.Name),-18} ({Training.SettingsBinding.Format(section, s.Name)}{constraint}) {s.Description}");
+        }
         output.WriteLine("  --peak               (off) also run the float32 GEMM peak probe: peak_gflops, fraction_of_peak");
         output.WriteLine("  --native-only        (off) run the loop in p2gan-bench-native (C ABI only, no .NET) and");
         output.WriteLine($"                       print its JSON; looked for beside libp2gan, or at ${NativeBenchDriver.OverrideVariable}");
         output.WriteLine();
+        output.WriteLine("--precision also takes bf16 (CUDA only). --native-only takes the settings of its own command line only.");
         output.WriteLine("host is \"dotnet\" or \"native\"; compare the two as a ratio in one run (bench/compare.sh).");
     }
 

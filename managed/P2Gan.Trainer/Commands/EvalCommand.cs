@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using P2Gan.Datasets;
 using P2Gan.Evaluation;
-using P2Gan.Trainer.Evaluation;
 
 namespace P2Gan.Trainer.Commands;
 
@@ -120,7 +119,7 @@ internal sealed class EvalCommand : ICommand
         report.CountReal = real.Count;
         report.RealStatisticsCached = real.FromCache;
 
-        report.SetScores(EvalMetrics.Compute(real, fakeFeatures, count, fakeLogits, net, seed));
+        report.SetScores(EvaluationMetrics.Compute(real, fakeFeatures, count, fakeLogits, net, seed));
 
         PrintTable(Console.Out, report);
         string? outPath = a.Optional("out");
@@ -223,6 +222,6 @@ internal sealed class EvalReport
     public double IsStd { get; set; }
     public bool RealStatisticsCached { get; set; }
 
-    public void SetScores(EvalScores s) =>
+    public void SetScores(EvaluationScores s) =>
         (Fid, KidMean, KidStd, Precision, Recall, IsMean, IsStd) = (s.Fid, s.KidMean, s.KidStd, s.Precision, s.Recall, s.IsMean, s.IsStd);
 }

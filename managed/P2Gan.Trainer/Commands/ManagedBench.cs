@@ -19,7 +19,7 @@ internal static class ManagedBench
         P2GanModel model;
         try
         {
-            model = P2GanModel.Create(s.ToModelOptions());
+            model = P2GanModel.Create(s.Model, s.Runtime);
         }
         catch (P2GanInvalidArgumentException e)
         {
@@ -34,8 +34,8 @@ internal static class ManagedBench
 
     private static Dictionary<string, object?> Measure(P2GanModel model, BenchSettings s, CancellationToken cancellationToken)
     {
-        TensorShape shape = TensorShape.Nchw(s.Batch, s.Channels, s.Resolution, s.Resolution);
-        float[] real = SyntheticImages(checked((int)shape.ElementCount), (ulong)s.Seed);
+        TensorShape shape = TensorShape.Nchw(s.Batch, s.Model.Channels, s.Model.Resolution, s.Model.Resolution);
+        float[] real = SyntheticImages(checked((int)shape.ElementCount), s.Model.Seed);
 
         double? rssWarmup, rss100 = null, rss1000 = null;
         long done = 0;
@@ -74,12 +74,12 @@ internal static class ManagedBench
             model.Profiling = false;
         }
 
-        model.Sample(s.Batch, (ulong)s.Seed + 1);
+        model.Sample(s.Batch, s.Model.Seed + 1);
         var sampleMs = new List<double>(SampleRuns);
         for (int i = 0; i < SampleRuns; i++)
         {
             long start = Stopwatch.GetTimestamp();
-            model.Sample(s.Batch, (ulong)s.Seed + 1);
+            model.Sample(s.Batch, s.Model.Seed + 1);
             sampleMs.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         }
 

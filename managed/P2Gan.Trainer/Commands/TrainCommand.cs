@@ -26,7 +26,7 @@ internal sealed class TrainCommand : ICommand
         output.WriteLine("On --resume the checkpoint's settings are used; only these may be given again:");
         output.WriteLine($"  {string.Join(", ", ResumeOverrides.Allowed)}.");
         output.WriteLine();
-        output.WriteLine("Options (default):");
+        output.WriteLine("Trainer options (default):");
         var defaults = new TrainOptions();
         foreach (PropertyInfo p in typeof(TrainOptions).GetProperties())
         {
@@ -34,10 +34,9 @@ internal sealed class TrainCommand : ICommand
             string shown = value switch
             {
                 null when p.Name == nameof(TrainOptions.RunDir) => "runs/<yyyyMMdd-HHmmss>",
-                null when p.Name == nameof(TrainOptions.Channels) => "the dataset's",
                 null when p.Name == nameof(TrainOptions.Resume) => "none: a new run",
                 null when typeof(TrainPreset).GetProperty(p.Name) is not null => "from the preset",
-                null => "native default (p2gan_model_default_params)",
+                null => "none",
                 Enum e => $"{e} (one of {string.Join(", ", Enum.GetNames(e.GetType()))})",
                 _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!,
             };
@@ -45,18 +44,33 @@ internal sealed class TrainCommand : ICommand
         }
         output.WriteLine($"  --{"config",-28} none: a JSON file of these keys");
         output.WriteLine();
+        output.WriteLine("Model settings (what the model is; stored in its checkpoints). Default: the preset's (below), else:");
+        PrintSettings(output, ModelOptions.Settings, new ModelOptions { Channels = 0 });
+        output.WriteLine();
+        output.WriteLine("Runtime settings (where and how it runs):");
+        PrintSettings(output, RuntimeOptions.Settings, new RuntimeOptions());
+        output.WriteLine();
         output.WriteLine($"Datasets: {DatasetSpec.Syntax}");
         output.WriteLine();
         output.WriteLine("Presets:");
         foreach (TrainPreset preset in TrainPresets.All)
         {
-            output.WriteLine($"  {preset.Name,-10} Steps {preset.Steps}, BatchSize {preset.BatchSize}, Resolution {preset.Resolution}, " +
-                $"BaseChannels {preset.BaseChannels}, NoiseDim {preset.NoiseDim}, PosteriorDim {preset.PosteriorDim}, " +
-                $"LearningRateD {preset.LearningRateD}, LearningRateG {preset.LearningRateG}");
+            output.WriteLine($"  {preset.Name,-10} Steps {preset.Steps}, BatchSize {preset.BatchSize}, EvalAtEnd {preset.EvalAtEnd}" +
+                string.Concat(preset.ModelChanges().Select(c => $", {c.Name} {c.Value}")));
         }
         output.WriteLine();
         output.WriteLine("Exit codes: 0 done (also when stopped by Ctrl-C/SIGTERM after writing the checkpoint), 1 failed, 2 bad option.");
         output.WriteLine("See docs/training.md.");
+    }
+
+    private static void PrintSettings(TextWriter output, IReadOnlyList<SettingInfo> settings, object defaults)
+    {
+        foreach (SettingInfo s in settings)
+        {
+            string value = s.Name == nameof(ModelOptions.Channels) ? "the dataset's" : SettingsBinding.Format(defaults, s.Name);
+            string constraint = s.Constraint.Length > 0 ? $"; {s.Constraint}" : "";
+            output.WriteLine($"  --{s.Name,-28} {value}{constraint}. {s.Description}");
+        }
     }
 
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
@@ -109,7 +123,8 @@ internal sealed class TrainCommand : ICommand
             }
             else
             {
-                config = TrainConfigResolver.Resolve(options, DatasetFactory.NaturalChannels(options.Dataset), DateTime.Now);
+                config = TrainConfigResolver.Resolve(options, key => builder.Configuration[key],
+                    DatasetFactory.NaturalChannels(options.Dataset), DateTime.Now);
                 if (new CheckpointStore(Path.Combine(config.RunDir, RunFolder.CheckpointsName)).Any())
                 {
                     throw new ArgumentException(
@@ -127,8 +142,8 @@ internal sealed class TrainCommand : ICommand
         builder.Services.AddSingleton(services => new TrainingInputs(
             DatasetFactory.Open(config.Dataset, new DatasetOptions
             {
-                Resolution = config.Resolution,
-                Channels = config.Channels,
+                Resolution = config.Model.Resolution,
+                Channels = config.Model.Channels,
                 Strict = config.StrictDataset,
                 Logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("P2Gan.Datasets"),
             }),
@@ -184,7 +199,8 @@ internal sealed class TrainCommand : ICommand
     /// <summary>The binder ignores unknown keys; on the command line a typo must be an error.</summary>
     private static void RejectUnknownSwitches(string[] switches)
     {
-        var known = typeof(TrainOptions).GetProperties().Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var known = typeof(TrainOptions).GetProperties().Select(p => p.Name).Concat(SettingsBinding.Names)
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
         for (int i = 0; i < switches.Length; i++)
         {
             string arg = switches[i];

@@ -1,9 +1,15 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
 namespace P2Gan.Trainer.Training;
 
 /// <summary>
 /// Every training setting after presets and defaults were applied; written to config.json and
-/// into each checkpoint's host state. Property names match <see cref="TrainOptions"/>, so the
-/// file can be fed back with --config.
+/// into each checkpoint's host state. The trainer's own settings are properties here; the
+/// model and runtime settings are the <see cref="Model"/> and <see cref="Runtime"/> sections,
+/// written flat beside them under their option names (LambdaZ, Device, ...), so that the file
+/// can be fed back with --config and host states of earlier versions (which stored the same
+/// names flat) still read.
 /// </summary>
 public sealed record ResolvedTrainConfig
 {
@@ -11,26 +17,8 @@ public sealed record ResolvedTrainConfig
     public required string Preset { get; init; }
     public required int Steps { get; init; }
     public required int BatchSize { get; init; }
-    public required int Resolution { get; init; }
-    public required int Channels { get; init; }
-    public required int BaseChannels { get; init; }
-    public required int NoiseDim { get; init; }
-    public required int PosteriorDim { get; init; }
-    public required AdainMode AdainMode { get; init; }
-    public required int NDis { get; init; }
-    public required int PretrainSteps { get; init; }
-    public required float LearningRateD { get; init; }
-    public required float LearningRateG { get; init; }
     public required LearningRateSchedule LearningRateSchedule { get; init; }
-    public required float EmaDecay { get; init; }
     public required bool EmaWarmup { get; init; }
-    public required ulong Seed { get; init; }
-    public required int Threads { get; init; }
-    public required string Device { get; init; }
-    // How the step computes, not what it computes: not 'required', so older checkpoints resume.
-    public Precision Precision { get; init; } = Precision.Float32;
-    public MemoryFormat MemoryFormat { get; init; } = MemoryFormat.Contiguous;
-    public Kernels Kernels { get; init; } = Kernels.Fast;
     public required bool HorizontalFlip { get; init; }
     public required int PrefetchBatches { get; init; }
     public required int DecodeThreads { get; init; }
@@ -50,25 +38,44 @@ public sealed record ResolvedTrainConfig
     public required float NonFiniteLearningRateFactor { get; init; }
     public required int MaxNonFiniteRetries { get; init; }
 
-    /// <summary>The model configuration: native defaults overridden by these settings.</summary>
-    public ModelOptions ToModelOptions() => new()
+    /// <summary>The model settings (what the model is).</summary>
+    [JsonIgnore]
+    public ModelOptions Model { get; init; } = new();
+
+    /// <summary>The runtime settings (where and how it runs).</summary>
+    [JsonIgnore]
+    public RuntimeOptions Runtime { get; init; } = new();
+
+    /// <summary>The sections as flat JSON values; filled on write, read back into the sections.</summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Settings { get; set; }
+
+    /// <summary>Copies the sections into <see cref="Settings"/> (before serializing).</summary>
+    internal ResolvedTrainConfig WithFlatSettings()
     {
-        Resolution = Resolution,
-        Channels = Channels,
-        BaseChannels = BaseChannels,
-        NoiseDim = NoiseDim,
-        PosteriorDim = PosteriorDim,
-        AdainMode = AdainMode,
-        NDis = NDis,
-        PretrainSteps = PretrainSteps,
-        LearningRateD = LearningRateD,
-        LearningRateG = LearningRateG,
-        EmaDecay = EmaDecay,
-        IntraOpThreads = Threads,
-        Seed = Seed,
-        Device = Device,
-        Precision = Precision,
-        MemoryFormat = MemoryFormat,
-        Kernels = Kernels,
-    };
+        var flat = new Dictionary<string, JsonElement>();
+        foreach (var (name, value) in SettingsBinding.Values(Model, ModelOptions.Settings)
+                     .Concat(SettingsBinding.Values(Runtime, RuntimeOptions.Settings)))
+        {
+            flat[name] = JsonSerializer.SerializeToElement(value, JsonDefaults.Options);
+        }
+        return this with { Settings = flat };
+    }
+
+    /// <summary>The sections read from <see cref="Settings"/> (after deserializing); names no
+    /// section knows are an error.</summary>
+    internal ResolvedTrainConfig WithSectionsFromSettings()
+    {
+        var values = (Settings ?? []).ToDictionary(kv => kv.Key,
+            kv => kv.Value.ValueKind == JsonValueKind.String ? kv.Value.GetString() : kv.Value.GetRawText(),
+            StringComparer.OrdinalIgnoreCase);
+        var model = new ModelOptions();
+        var runtime = new RuntimeOptions();
+        var used = SettingsBinding.Apply(model, ModelOptions.Settings, n => values.GetValueOrDefault(n))
+            .Concat(SettingsBinding.Apply(runtime, RuntimeOptions.Settings, n => values.GetValueOrDefault(n)))
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        string[] unknown = values.Keys.Where(k => !used.Contains(k)).ToArray();
+        if (unknown.Length > 0) throw new JsonException($"unknown settings: {string.Join(", ", unknown)}");
+        return this with { Model = model, Runtime = runtime, Settings = null };
+    }
 }

@@ -26,11 +26,11 @@ public static class ResumeOverrides
     /// <param name="runDir">The folder being resumed (the saved RunDir may be relative to another directory).</param>
     public static ResolvedTrainConfig Apply(ResolvedTrainConfig saved, IConfiguration configuration, TrainOptions bound, string runDir)
     {
-        foreach (var p in typeof(TrainOptions).GetProperties())
+        foreach (string name in typeof(TrainOptions).GetProperties().Select(p => p.Name).Concat(SettingsBinding.Names))
         {
-            if (configuration[p.Name] is null || Allowed.Contains(p.Name) || Ignored.Contains(p.Name)) continue;
+            if (configuration[name] is null || Allowed.Contains(name) || Ignored.Contains(name)) continue;
             throw new ArgumentException(
-                $"option {p.Name} cannot be changed on --resume (the run continues with its checkpoint's settings); " +
+                $"option {name} cannot be changed on --resume (the run continues with its checkpoint's settings); " +
                 $"allowed: {string.Join(", ", Allowed)}.");
         }
         bool Set(string name) => configuration[name] is not null;

@@ -3,38 +3,29 @@ namespace P2Gan.Trainer.Training;
 /// <summary>Applies the preset and the native defaults to <see cref="TrainOptions"/> and validates the result.</summary>
 public static class TrainConfigResolver
 {
-    /// <param name="datasetChannels">The dataset's natural channels, the default for <see cref="TrainOptions.Channels"/>.</param>
+    /// <param name="settings">Looks up a model or runtime setting by its option name (null when
+    /// not given); unset model settings come from the preset, unset Channels from the dataset.</param>
+    /// <param name="datasetChannels">The dataset's natural channels, the default for Channels.</param>
     /// <param name="now">Used for the default run folder name.</param>
     /// <exception cref="ArgumentException">A value is out of range; the message names the option.</exception>
-    public static ResolvedTrainConfig Resolve(TrainOptions o, int datasetChannels, DateTime now)
+    public static ResolvedTrainConfig Resolve(TrainOptions o, Func<string, string?> settings, int datasetChannels, DateTime now)
     {
         TrainPreset preset = TrainPresets.Get(o.Preset);
-        var defaults = new ModelOptions(); // native defaults for fields no preset sets
+        ModelOptions model = preset.Model.Clone();
+        model.Channels = datasetChannels;
+        SettingsBinding.Apply(model, ModelOptions.Settings, settings);
+        var runtime = new RuntimeOptions();
+        SettingsBinding.Apply(runtime, RuntimeOptions.Settings, settings);
         var config = new ResolvedTrainConfig
         {
             Dataset = o.Dataset,
             Preset = preset.Name,
             Steps = o.Steps ?? preset.Steps,
             BatchSize = o.BatchSize ?? preset.BatchSize,
-            Resolution = o.Resolution ?? preset.Resolution,
-            Channels = o.Channels ?? datasetChannels,
-            BaseChannels = o.BaseChannels ?? preset.BaseChannels,
-            NoiseDim = o.NoiseDim ?? preset.NoiseDim,
-            PosteriorDim = o.PosteriorDim ?? preset.PosteriorDim,
-            AdainMode = o.AdainMode ?? defaults.AdainMode,
-            NDis = o.NDis ?? defaults.NDis,
-            PretrainSteps = o.PretrainSteps ?? defaults.PretrainSteps,
-            LearningRateD = o.LearningRateD ?? preset.LearningRateD,
-            LearningRateG = o.LearningRateG ?? preset.LearningRateG,
+            Model = model,
+            Runtime = runtime,
             LearningRateSchedule = o.LearningRateSchedule,
-            EmaDecay = o.EmaDecay ?? defaults.EmaDecay,
             EmaWarmup = o.EmaWarmup,
-            Seed = o.Seed,
-            Threads = o.Threads,
-            Device = o.Device,
-            Precision = o.Precision,
-            MemoryFormat = o.MemoryFormat,
-            Kernels = o.Kernels,
             HorizontalFlip = o.HorizontalFlip,
             PrefetchBatches = o.PrefetchBatches,
             DecodeThreads = o.DecodeThreads,
@@ -57,12 +48,12 @@ public static class TrainConfigResolver
         return config;
     }
 
-    /// <summary>Checks the trainer's own settings; model settings are checked by the native core.</summary>
+    /// <summary>Checks every setting: the trainer's own here, the model and runtime sections by
+    /// their generated rules (p2gan.h); device names and bf16-on-CUDA are checked by the native core.</summary>
     public static void Validate(ResolvedTrainConfig c)
     {
         Require(c.Steps >= 0, nameof(c.Steps), c.Steps, "must be >= 0");
         Require(c.BatchSize > 0, nameof(c.BatchSize), c.BatchSize, "must be > 0");
-        Require(c.Channels is 1 or 3, nameof(c.Channels), c.Channels, "must be 1 or 3");
         Require(c.LogEvery > 0, nameof(c.LogEvery), c.LogEvery, "must be > 0");
         Require(c.SampleEvery > 0, nameof(c.SampleEvery), c.SampleEvery, "must be > 0");
         Require(c.CheckpointEvery > 0, nameof(c.CheckpointEvery), c.CheckpointEvery, "must be > 0");
@@ -74,12 +65,11 @@ public static class TrainConfigResolver
         Require(c.NonFiniteLearningRateFactor is > 0f and < 1f, nameof(c.NonFiniteLearningRateFactor),
             c.NonFiniteLearningRateFactor, "must be in (0, 1)");
         Require(c.MaxNonFiniteRetries >= 0, nameof(c.MaxNonFiniteRetries), c.MaxNonFiniteRetries, "must be >= 0");
-        Require(c.EmaDecay == 0f || c.EmaDecay is > 0f and < 1f, nameof(c.EmaDecay), c.EmaDecay, "must be 0 (off) or in (0, 1)");
         Require(c.PrefetchBatches >= 1, nameof(c.PrefetchBatches), c.PrefetchBatches, "must be >= 1");
         Require(c.DecodeThreads >= 0, nameof(c.DecodeThreads), c.DecodeThreads, "must be >= 0 (0 = one per processor)");
-        Require(c.Threads >= 0, nameof(c.Threads), c.Threads, "must be >= 0 (0 = one per hardware thread)");
-        Require(Enum.IsDefined(c.AdainMode), nameof(c.AdainMode), c.AdainMode, "must be Statistics or Affine");
         Require(Enum.IsDefined(c.LearningRateSchedule), nameof(c.LearningRateSchedule), c.LearningRateSchedule, "must be Constant or Linear");
+        c.Model.Validate();
+        c.Runtime.Validate();
     }
 
     private static void Require(bool ok, string name, object value, string rule)

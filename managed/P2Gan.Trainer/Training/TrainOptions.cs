@@ -1,9 +1,11 @@
 namespace P2Gan.Trainer.Training;
 
 /// <summary>
-/// Options of 'p2gan train', bound from (later wins) an optional JSON file, P2GAN_*
-/// environment variables and the command line. Nullable fields fall back to the preset
-/// (see <see cref="TrainPresets"/>) or, for model fields no preset sets, to the native defaults.
+/// The trainer's own options of 'p2gan train', bound from (later wins) an optional JSON file,
+/// P2GAN_* environment variables and the command line. The model and runtime settings
+/// (<see cref="ModelOptions.Settings"/>, <see cref="RuntimeOptions.Settings"/>) are bound by
+/// <see cref="SettingsBinding"/> from the same sources under the same flat names
+/// (--LambdaZ, --Device, ...); nullable fields fall back to the preset (<see cref="TrainPresets"/>).
 /// docs/training.md describes each one.
 /// </summary>
 public sealed class TrainOptions
@@ -14,32 +16,9 @@ public sealed class TrainOptions
     public string Preset { get; set; } = TrainPresets.CpuSmallName;
     public int? Steps { get; set; }
     public int? BatchSize { get; set; }
-    public int? Resolution { get; set; }
-    /// <summary>Image channels; defaults to the dataset's.</summary>
-    public int? Channels { get; set; }
-    public int? BaseChannels { get; set; }
-    public int? NoiseDim { get; set; }
-    public int? PosteriorDim { get; set; }
-    public AdainMode? AdainMode { get; set; }
-    public int? NDis { get; set; }
-    public int? PretrainSteps { get; set; }
-    public float? LearningRateD { get; set; }
-    public float? LearningRateG { get; set; }
     public LearningRateSchedule LearningRateSchedule { get; set; } = LearningRateSchedule.Constant;
-    /// <summary>0 = no EMA generator.</summary>
-    public float? EmaDecay { get; set; }
     /// <summary>Ramp the EMA decay up as min(EmaDecay, (1+step)/(10+step)).</summary>
     public bool EmaWarmup { get; set; } = true;
-    public ulong Seed { get; set; } = 1;
-    /// <summary>LibTorch intra-op threads; 0 = one per hardware thread (OpenBLAS is set to 1).</summary>
-    public int Threads { get; set; }
-    public string Device { get; set; } = "cpu";
-    /// <summary>Float32 or BFloat16Autocast (CUDA only).</summary>
-    public Precision Precision { get; set; } = Precision.Float32;
-    /// <summary>Contiguous or ChannelsLast activations.</summary>
-    public MemoryFormat MemoryFormat { get; set; } = MemoryFormat.Contiguous;
-    /// <summary>Fast (default) or Reference: the plain LibTorch operations the fast paths are tested against.</summary>
-    public Kernels Kernels { get; set; } = Kernels.Fast;
     /// <summary>Mirror half of the training images left-right.</summary>
     public bool HorizontalFlip { get; set; }
     /// <summary>Batches the loader prepares ahead.</summary>

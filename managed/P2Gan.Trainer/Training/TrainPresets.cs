@@ -1,50 +1,41 @@
 namespace P2Gan.Trainer.Training;
 
-/// <summary>The values a preset gives to every option left unset. All preset numbers live here.</summary>
-public sealed record TrainPreset(
-    string Name,
-    int Steps,
-    int BatchSize,
-    int Resolution,
-    int BaseChannels,
-    int NoiseDim,
-    int PosteriorDim,
-    float LearningRateD,
-    float LearningRateG,
-    bool EvalAtEnd);
+/// <summary>
+/// What a preset gives to every option left unset: the trainer's own values and a whole
+/// model section (<see cref="ModelOptions"/>, the native defaults with the preset's changes).
+/// </summary>
+public sealed record TrainPreset(string Name, int Steps, int BatchSize, bool EvalAtEnd, ModelOptions Model)
+{
+    /// <summary>The model settings this preset changes from the native defaults, as "Name value" pairs.</summary>
+    public IEnumerable<(string Name, string Value)> ModelChanges()
+    {
+        var defaults = new ModelOptions();
+        foreach (SettingInfo s in ModelOptions.Settings)
+        {
+            string value = SettingsBinding.Format(Model, s.Name);
+            if (value != SettingsBinding.Format(defaults, s.Name)) yield return (s.Name, value);
+        }
+    }
+}
 
-/// <summary>Named presets of 'p2gan train'.</summary>
+/// <summary>Named presets of 'p2gan train'. All preset numbers live here.</summary>
 public static class TrainPresets
 {
     public const string PaperName = "paper";
     public const string CpuSmallName = "cpu-small";
 
-    // "paper": the paper's setting (32x32, c = 64, n = d = 128, batch 32, Adam 2e-4).
-    public const int PaperSteps = 100_000;
-    public const int PaperBatchSize = 32;
-    public const int PaperResolution = 32;
-    public const int PaperBaseChannels = 64;
-    public const int PaperNoiseDim = 128;
-    public const int PaperPosteriorDim = 128;
-    public const float PaperLearningRate = 2e-4f;
+    /// <summary>The trainer's seed when none is given (the native default is 0).</summary>
+    public const ulong DefaultSeed = 1;
 
-    // "cpu-small": sized so a run finishes on a 2-core CPU; to be tuned after measuring.
-    public const int CpuSmallSteps = 3000;
-    public const int CpuSmallBatchSize = 64;
-    public const int CpuSmallResolution = 32;
-    public const int CpuSmallBaseChannels = 16;
-    public const int CpuSmallNoiseDim = 64;
-    public const int CpuSmallPosteriorDim = 64;
-    public const float CpuSmallLearningRate = 2e-4f;
+    // "paper": the paper's setting (32x32, c = 64, n = d = 128, batch 32, Adam 2e-4): the native defaults.
+    public static readonly TrainPreset Paper = new(PaperName, Steps: 100_000, BatchSize: 32, EvalAtEnd: false,
+        new ModelOptions { Seed = DefaultSeed });
 
-    public static readonly TrainPreset Paper = new(PaperName, PaperSteps, PaperBatchSize, PaperResolution,
-        PaperBaseChannels, PaperNoiseDim, PaperPosteriorDim, PaperLearningRate, PaperLearningRate,
-        EvalAtEnd: false);
-
-    public static readonly TrainPreset CpuSmall = new(CpuSmallName, CpuSmallSteps, CpuSmallBatchSize, CpuSmallResolution,
-        CpuSmallBaseChannels, CpuSmallNoiseDim, CpuSmallPosteriorDim, CpuSmallLearningRate, CpuSmallLearningRate,
+    // "cpu-small": sized so a run finishes on a 2-core CPU.
+    public static readonly TrainPreset CpuSmall = new(CpuSmallName, Steps: 3000, BatchSize: 64,
         // The default run reports its FMNIST-FID; the classifier is trained once (~2-3 min) and cached.
-        EvalAtEnd: true);
+        EvalAtEnd: true,
+        new ModelOptions { BaseChannels = 16, NoiseDim = 64, PosteriorDim = 64, Seed = DefaultSeed });
 
     public static IReadOnlyList<TrainPreset> All { get; } = [CpuSmall, Paper];
 

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Logging;
 using P2Gan.Datasets;
 using P2Gan.Evaluation;
 using P2Gan.Native;
-using P2Gan.Trainer.Evaluation;
 
 namespace P2Gan.Trainer.Training;
 
@@ -37,11 +36,11 @@ internal sealed class TrainingEvaluator(ResolvedTrainConfig config, ILogger logg
         {
             if (_net is null && !Prepare()) return null;
             // The same seed at every evaluation: the scores of a run differ by the model only.
-            ulong seed = config.Seed;
+            ulong seed = config.Model.Seed;
             (float[] features, float[] logits) = FeatureEvaluation.ExtractSamples(_net!, model, config.EvalSamples, seed, useEma);
             _real ??= FeatureEvaluation.RealStatistics(_net!, _networkFile, _features, config.Dataset, DatasetSplit.Test,
                 model.Options.Resolution, config.EvalSamples, CacheSubdirectory("stats"));
-            EvalScores scores = EvalMetrics.Compute(_real, features, config.EvalSamples, logits, _net!, seed);
+            EvaluationScores scores = EvaluationMetrics.Compute(_real, features, config.EvalSamples, logits, _net!, seed);
             return new TrainingEvaluation(model.Step, scores.ToDictionary(_features), clock.Elapsed.TotalSeconds);
         }
         catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or P2GanException)
@@ -59,7 +58,7 @@ internal sealed class TrainingEvaluator(ResolvedTrainConfig config, ILogger logg
         if (spec.Kind is DatasetKind.FashionMnist or DatasetKind.Mnist)
         {
             logger.LogInformation("Evaluation: preparing the Fashion-MNIST classifier (trained once, then cached)");
-            var options = new ClassifierTrainingOptions { Device = config.Device };
+            var options = new ClassifierTrainingOptions { Device = config.Runtime.Device };
             (_net, _networkFile) = FeatureEvaluation.OpenCachedClassifier(spec.Location, options, CacheSubdirectory("classifiers"),
                 line => logger.LogInformation("{Line}", line));
             _features = FeatureEvaluation.Fmnist;
@@ -67,7 +66,7 @@ internal sealed class TrainingEvaluator(ResolvedTrainConfig config, ILogger logg
         }
         if (config.InceptionWeights is { } weights)
         {
-            _net = FeatureNetwork.LoadInception(weights, config.Device);
+            _net = FeatureNetwork.LoadInception(weights, config.Runtime.Device);
             _networkFile = Path.GetFullPath(weights);
             _features = FeatureEvaluation.Inception;
             return true;

@@ -36,6 +36,9 @@ internal sealed class TrainingRun(
     private double? _bestMetricValue; // of config.BestMetric, as held by best.ckpt
     private bool _warnedMissingBestMetric;
     private TrainingEvaluation? _lastEvaluation;
+    // What the model holds now (null: unknown, e.g. after a restore): a schedule value is sent only when it differs.
+    private (float D, float G)? _appliedRates;
+    private float? _appliedEmaDecay;
 
     private double Elapsed => _elapsedBefore + _clock.Elapsed.TotalSeconds;
 
@@ -49,9 +52,11 @@ internal sealed class TrainingRun(
             throw new ArgumentException(
                 $"RunDir {folder.Root} already holds checkpoints; continue it with --resume {folder.Root} or choose another RunDir.");
         }
-        File.WriteAllText(folder.ConfigPath, JsonSerializer.Serialize(config, JsonDefaults.Indented));
+        File.WriteAllText(folder.ConfigPath, JsonSerializer.Serialize(config.WithFlatSettings(), JsonDefaults.Indented));
 
-        using P2GanModel model = resume is null ? P2GanModel.Create(config.ToModelOptions()) : P2GanModel.Load(resume.CheckpointPath);
+        using P2GanModel model = resume is null
+            ? P2GanModel.Create(config.Model, config.Runtime)
+            : P2GanModel.Load(resume.CheckpointPath, config.Runtime);
         LoaderPosition position = LoaderPosition.Start;
         if (resume is not null)
         {
@@ -68,12 +73,12 @@ internal sealed class TrainingRun(
         }
         logger.LogInformation(
             "Training to step {Steps}, batch {Batch}, {Dataset} at {Res}x{Res}x{C}, device {Device}, native {Version}; run folder {RunDir}",
-            config.Steps, config.BatchSize, dataset.Description, config.Resolution, config.Resolution, config.Channels,
-            model.Options.Device, P2GanModel.NativeVersion, folder.Root);
+            config.Steps, config.BatchSize, dataset.Description, config.Model.Resolution, config.Model.Resolution,
+            config.Model.Channels, model.Runtime.Device, P2GanModel.NativeVersion, folder.Root);
 
         using var metrics = new MetricsWriter(folder.MetricsPath, resume?.State.Step);
         using var evaluator = new TrainingEvaluator(config, logger);
-        var grid = new FixedSampleGrid(dataset, config.Seed);
+        var grid = new FixedSampleGrid(dataset, config.Model.Seed);
         bool useEma = model.Options.EmaDecay > 0;
         var shape = TensorShape.Nchw(config.BatchSize, dataset.Channels, dataset.Resolution, dataset.Resolution);
         DataLoader loader = NewLoader(position);
@@ -90,15 +95,18 @@ internal sealed class TrainingRun(
             LoggedStep? unlogged = null;
             bool interrupted = false;
 
-            while (model.Step < config.Steps)
+            // One ABI crossing per step in the steady state: the step count is tracked here and
+            // the schedules reach the model only when their values change.
+            long step = model.Step;
+            var batch = new float[loader.BatchElementCount];
+            while (step < config.Steps)
             {
                 if (stop.IsCancellationRequested) { interrupted = true; break; }
-                long step = model.Step;
                 (float lrD, float lrG) = ApplyLearningRates(model, step);
                 float? emaDecay = useEma ? ApplyEmaDecay(model, step) : null;
 
-                float[] batch;
-                try { batch = loader.NextBatch(stop); }
+                // Copied into one reused buffer: the loader recycles its own (no allocation per step).
+                try { loader.NextBatch(batch, stop); }
                 catch (OperationCanceledException) when (stop.IsCancellationRequested) { interrupted = true; break; }
 
                 StepMetrics m;
@@ -109,8 +117,10 @@ internal sealed class TrainingRun(
                 catch (P2GanNonFiniteException e) when (e.IsLoss)
                 {
                     loader = RollBack(model, loader, folder, step, e);
+                    step = model.Step;
                     continue;
                 }
+                step = m.Step;
 
                 imagesSinceLog += config.BatchSize;
                 double seconds = sinceLog.Elapsed.TotalSeconds;
@@ -164,7 +174,7 @@ internal sealed class TrainingRun(
     }
 
     private DataLoader NewLoader(LoaderPosition position) =>
-        new(dataset, config.BatchSize, config.Seed, position, new DataLoaderOptions
+        new(dataset, config.BatchSize, config.Model.Seed, position, new DataLoaderOptions
         {
             PrefetchBatches = config.PrefetchBatches,
             DecodeThreads = config.DecodeThreads,
@@ -175,16 +185,17 @@ internal sealed class TrainingRun(
     private (float D, float G) ApplyLearningRates(P2GanModel model, long step)
     {
         double factor = LearningRateSchedules.Factor(config.LearningRateSchedule, step, config.Steps) * _learningRateScale;
-        var rates = ((float)(config.LearningRateD * factor), (float)(config.LearningRateG * factor));
-        model.SetLearningRates(rates.Item1, rates.Item2);
+        var rates = ((float)(config.Model.LearningRateD * factor), (float)(config.Model.LearningRateG * factor));
+        if (rates != _appliedRates) model.SetLearningRates(rates.Item1, rates.Item2);
+        _appliedRates = rates;
         return rates;
     }
 
     private float ApplyEmaDecay(P2GanModel model, long step)
     {
-        if (!config.EmaWarmup) return config.EmaDecay;
-        float decay = EmaWarmup.EffectiveDecay(config.EmaDecay, step);
-        model.SetEmaDecay(decay);
+        float decay = config.EmaWarmup ? EmaWarmup.EffectiveDecay(config.Model.EmaDecay, step) : config.Model.EmaDecay;
+        if (decay != _appliedEmaDecay) model.SetEmaDecay(decay);
+        _appliedEmaDecay = decay;
         return decay;
     }
 
@@ -206,6 +217,7 @@ internal sealed class TrainingRun(
             "Non-finite loss at step {Step} ({Message}); roll-back {Retry}/{Max} to {Checkpoint} (step {Back}) with learning rates x{Scale}",
             step + 1, e.Message, _nonFiniteRetries, config.MaxNonFiniteRetries, newest.Path, newest.State.Step, _learningRateScale);
         model.Restore(newest.Path);
+        (_appliedRates, _appliedEmaDecay) = (null, null);
         loader.Dispose();
         return NewLoader(newest.State.Loader);
     }

@@ -32,7 +32,7 @@ public sealed record TrainingState
     /// before the first evaluation. Kept in every checkpoint so a resumed run compares against it.</summary>
     public double? BestMetricValue { get; init; }
 
-    public string ToJson() => JsonSerializer.Serialize(this, JsonDefaults.Options);
+    public string ToJson() => JsonSerializer.Serialize(this with { Config = Config.WithFlatSettings() }, JsonDefaults.Options);
 
     /// <exception cref="InvalidDataException">Not a trainer checkpoint, or another format.</exception>
     public static TrainingState FromJson(string json, string source)
@@ -55,7 +55,14 @@ public sealed record TrainingState
         {
             throw new InvalidDataException($"{source}: training state format {state.Format}; this trainer reads {CurrentFormat}.");
         }
-        return state;
+        try
+        {
+            return state with { Config = state.Config.WithSectionsFromSettings() };
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException)
+        {
+            throw new InvalidDataException($"{source}: unreadable training state: {e.Message}", e);
+        }
     }
 
     public static TrainingState Read(string checkpointPath) =>

@@ -141,6 +141,24 @@ public sealed class TrainerEndToEndTests
     }
 
     [Test]
+    public async Task MethodSettingsFromTheCommandLineReachTheExportedMetadata()
+    {
+        string runDir = _temp!.File("lambda");
+        (int code, string error) = await Run(TinyTrainArgs(runDir, "--Steps", "2", "--LambdaZ", "5", "--SigmaB", "2",
+            "--DistanceEstimator", "Sampled", "--Beta1", "0.5"));
+        Assert.That(code, Is.EqualTo(0), error);
+        string export = _temp.File("lambda.safetensors");
+        (code, error) = await Run("export", "--checkpoint", Path.Combine(runDir, "checkpoints", "final.ckpt"), "--out", export);
+        Assert.That(code, Is.EqualTo(0), error);
+        // safetensors: u64 header length, then the JSON header with __metadata__.
+        byte[] bytes = File.ReadAllBytes(export);
+        long length = BitConverter.ToInt64(bytes, 0);
+        using JsonDocument header = JsonDocument.Parse(bytes.AsMemory(8, (int)length));
+        string[] settings = header.RootElement.GetProperty("__metadata__").GetProperty("p2gan_params").GetString()!.Split('\n');
+        Assert.That(settings, Does.Contain("lambda_z=5").And.Contain("sigma_b=2").And.Contain("distance_estimator=1").And.Contain("beta1=0.5"));
+    }
+
+    [Test]
     public async Task UnknownPresetFailsWithOneLineNamingIt()
     {
         (int code, string error) = await Run(TinyTrainArgs(_temp!.File("x"), "--Preset", "gigantic"));

@@ -26,6 +26,9 @@ public sealed class TrainerHelpTests
     }
 
     [TestCase("train", "--CheckpointEvery", "--KeepCheckpoints", "--LearningRateSchedule", "--EmaWarmup", "--MaxNonFiniteRetries", "--EvalEvery", "--Resume")]
+    [TestCase("train", "--LambdaZ", "--MuA", "--SigmaA", "--MuB", "--SigmaB", "--DistanceEstimator", "--Beta1", "--Beta2", "--NDis", "--PretrainSteps")]
+    [TestCase("train", "--Threads", "--Device", "--Precision", "--MemoryFormat", "--Kernels")]
+    [TestCase("bench", "--lambda-z", "--base-channels", "--memory-format", "--batch", "--peak")]
     [TestCase("sample", "--checkpoint", "--out", "--out-dir", "--count", "--seed", "--ema")]
     [TestCase("interpolate", "--seed-a", "--seed-b", "--image-a", "--image-b", "--steps", "--ema")]
     [TestCase("encode", "--checkpoint", "--images", "--out")]
@@ -46,6 +49,31 @@ public sealed class TrainerHelpTests
         }
         foreach (string option in options) Assert.That(output.ToString(), Does.Contain(option), option);
         Assert.That(output.ToString(), Does.Contain("(default)").Or.Contain("default"));
+    }
+
+    [Test]
+    public async Task TrainHelpShowsTheNativeDefaultsOfTheModelSettings()
+    {
+        TextWriter original = Console.Out;
+        var output = new StringWriter();
+        Console.SetOut(output);
+        try
+        {
+            Assert.That(await TrainerApp.RunAsync(["train", "--help"]), Is.EqualTo(0));
+        }
+        finally
+        {
+            Console.SetOut(original);
+        }
+        string LineOf(string option) => output.ToString().Split('\n').First(l => l.TrimStart().StartsWith(option + " ", StringComparison.Ordinal));
+        Assert.Multiple(() =>
+        {
+            Assert.That(LineOf("--LambdaZ"), Does.Contain(" 10;").And.Contain("range [0, inf)"));
+            Assert.That(LineOf("--Beta2"), Does.Contain(" 0.999;"));
+            Assert.That(LineOf("--SigmaB"), Does.Contain(" 1.5;"));
+            Assert.That(LineOf("--DistanceEstimator"), Does.Contain("ClosedForm"));
+            Assert.That(LineOf("--Resolution"), Does.Contain("one of 32, 64, 128"));
+        });
     }
 
     [Test]
