@@ -58,12 +58,13 @@ protected:
     fs::path dir_;
 };
 
-TEST(Library, AbiVersionIsThreeZero) {
-    EXPECT_EQ(p2gan_abi_version(), (3u << 16) | 0u);
+TEST(Library, AbiVersionIsThreeTwo) {
+    // 3.1 appended posterior_promotion to p2gan_model_params; 3.2 added p2gan_feature_net_source_sha256.
+    EXPECT_EQ(p2gan_abi_version(), (3u << 16) | 2u);
     EXPECT_EQ(p2gan_abi_version() >> 16, 3u);
-    EXPECT_EQ(p2gan_abi_version() & 0xffffu, 0u);
+    EXPECT_EQ(p2gan_abi_version() & 0xffffu, 2u);
     EXPECT_EQ(P2GAN_ABI_VERSION_MAJOR, 3);
-    EXPECT_EQ(P2GAN_ABI_VERSION_MINOR, 0);
+    EXPECT_EQ(P2GAN_ABI_VERSION_MINOR, 2);
 }
 
 TEST(Library, DefaultsAreTheDocumentedHeaderDefaults) {
@@ -525,8 +526,9 @@ void expect_written_only_up_to(uint32_t size, const std::function<p2gan_status(S
 }
 
 TEST(StructSize, FirstPublishedSizesAreTheV3Layouts) {
-    // In 3.0 every struct's first published size is its size; a later minor may only grow them.
-    EXPECT_EQ(sizeof(p2gan_model_params), static_cast<size_t>(P2GAN_MODEL_PARAMS_SIZE_V3_0));
+    // A minor may only grow a struct: 3.1 appended posterior_promotion (4 bytes, then 4 of tail padding).
+    EXPECT_EQ(sizeof(p2gan_model_params), static_cast<size_t>(P2GAN_MODEL_PARAMS_SIZE_V3_0) + 8);
+    EXPECT_EQ(offsetof(p2gan_model_params, posterior_promotion), static_cast<size_t>(P2GAN_MODEL_PARAMS_SIZE_V3_0));
     EXPECT_EQ(sizeof(p2gan_runtime_params), static_cast<size_t>(P2GAN_RUNTIME_PARAMS_SIZE_V3_0));
     EXPECT_EQ(sizeof(p2gan_step_metrics), static_cast<size_t>(P2GAN_STEP_METRICS_SIZE_V3_0));
     EXPECT_EQ(sizeof(p2gan_step_timings), static_cast<size_t>(P2GAN_STEP_TIMINGS_SIZE_V3_0));
@@ -671,7 +673,32 @@ TEST_F(Api, OutputStructsAreWrittenOnlyUpToTheCallersSize) {
     Guarded<p2gan_model_params> read(P2GAN_MODEL_PARAMS_SIZE_V3_0);
     ASSERT_EQ(p2gan_model_get_params(model_, read.get()), P2GAN_STATUS_OK) << last_error();
     const auto p = tiny();
-    EXPECT_EQ(std::memcmp(read.get(), &p, P2GAN_MODEL_PARAMS_SIZE_V3_0), 0);
+    const auto skip = sizeof(uint32_t);  // struct_size: the caller's 88, not our sizeof
+    EXPECT_EQ(std::memcmp(reinterpret_cast<const char*>(read.get()) + skip, reinterpret_cast<const char*>(&p) + skip,
+                          P2GAN_MODEL_PARAMS_SIZE_V3_0 - skip),
+              0);
+}
+
+// A 3.0 caller's params end before posterior_promotion: whatever lies beyond its size is not
+// read, and the field takes its default.
+TEST_F(Api, FieldsBeyondTheCallersSizeTakeTheirDefaults) {
+    auto p = tiny();
+    p.posterior_promotion = 0;  // beyond the 3.0 size: must be ignored
+    p.struct_size = P2GAN_MODEL_PARAMS_SIZE_V3_0;
+    p2gan_model* model = nullptr;
+    ASSERT_EQ(p2gan_model_create(&p, nullptr, &model), P2GAN_STATUS_OK) << last_error();
+    p2gan_model_params back{};
+    back.struct_size = sizeof back;
+    ASSERT_EQ(p2gan_model_get_params(model, &back), P2GAN_STATUS_OK) << last_error();
+    EXPECT_EQ(back.posterior_promotion, 1);
+    EXPECT_EQ(back.base_channels, p.base_channels);
+    p2gan_model_destroy(model);
+
+    p.struct_size = sizeof p;  // now the field is covered and honoured
+    ASSERT_EQ(p2gan_model_create(&p, nullptr, &model), P2GAN_STATUS_OK) << last_error();
+    ASSERT_EQ(p2gan_model_get_params(model, &back), P2GAN_STATUS_OK) << last_error();
+    EXPECT_EQ(back.posterior_promotion, 0);
+    p2gan_model_destroy(model);
 }
 
 TEST_F(Api, OutputStructSizesOutsideTheRangeAreRefused) {

@@ -65,6 +65,21 @@ TEST(Model, DiscriminatorStepChangesOnlyD) {
     EXPECT_TRUE(all_equal(g0, snapshot(*model.generator())));
 }
 
+// Without the posterior promotion (and without L_z, the only other use of the real
+// batch in the G step) G's update cannot depend on the real images; with it, it does.
+TEST(Model, WithoutPromotionTheGeneratorStepIgnoresTheRealBatch) {
+    for (const int32_t promotion : {0, 1}) {
+        auto p = tiny_params();
+        p.posterior_promotion = promotion;
+        p.lambda_z = 0.0f;
+        Model a(p, testing::cpu_runtime()), b(p, testing::cpu_runtime());
+        a.generator_step(image_batch(p, 4, /*seed=*/7));
+        b.generator_step(image_batch(p, 4, /*seed=*/8));
+        EXPECT_EQ(all_equal(snapshot(*a.generator()), snapshot(*b.generator())), promotion == 0)
+            << "posterior_promotion " << promotion;
+    }
+}
+
 TEST(Model, GeneratorStepChangesOnlyG) {
     Model model(tiny_params(), testing::cpu_runtime());
     const auto real = image_batch(model.params(), 4);

@@ -127,6 +127,10 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(NativeAbi.LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int p2gan_feature_net_info(SafeFeatureNetHandle net, int* outKind, int* outFeatureDim, int* outLogitDim);
 
+    /// <summary>The SHA-256 (lowercase hex) of the file the network was loaded from: the identity of its weights, e.g. for caches of real-data statistics; "" for a network not loaded from a file (p2gan_classifier_feature_net). Size query as p2gan_checkpoint_read_host_state: out may be NULL; otherwise capacity must exceed the length, and the text is copied NUL-terminated.</summary>
+    [LibraryImport(NativeAbi.LibraryName, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int p2gan_feature_net_source_sha256(SafeFeatureNetHandle net, byte* @out, nuint capacity, nuint* outLength);
+
     /// <summary>Features and logits in evaluation mode; either output may be NULL (then its count is ignored). resize_mode: P2GAN_RESIZE_* (only the Inception network resizes).</summary>
     [LibraryImport(NativeAbi.LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int p2gan_feature_net_extract(SafeFeatureNetHandle net, float* images, nuint imagesCount, long* shape, nuint rank, int resizeMode, float* outFeatures, nuint featuresCount, float* outLogits, nuint logitsCount);

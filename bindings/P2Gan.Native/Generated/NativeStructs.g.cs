@@ -13,7 +13,7 @@ public static partial class NativeAbi
     /// <summary>P2GAN_ABI_VERSION_MAJOR: the library must have exactly this major.</summary>
     public const uint AbiMajor = 3;
     /// <summary>P2GAN_ABI_VERSION_MINOR: the library must have at least this minor.</summary>
-    public const uint AbiMinor = 0;
+    public const uint AbiMinor = 2;
 
     /// <summary>P2GAN_MODEL_PARAMS_SIZE_V3_0: the first published size of <c>p2gan_model_params</c>.</summary>
     public const int ModelParamsSizeV3_0 = 88;
@@ -99,6 +99,9 @@ internal unsafe struct NativeModelParams
 
     /// <summary>Every random draw of the model (initial weights, noise) derives from it. default 0</summary>
     public ulong Seed;
+
+    /// <summary>1: G is driven by codes from D's posterior of real images (the paper); 0: by codes drawn from P_c, the "no promotion" ablation. default 1; values 0 1</summary>
+    public int PosteriorPromotion;
 }
 
 /// <summary>Blittable mirror of <c>p2gan_runtime_params</c>: Where and how the model runs: never part of a checkpoint. Fill with p2gan_runtime_params_init (or p2gan_runtime_default_params), then change fields.</summary>

@@ -91,6 +91,10 @@ public sealed partial class ModelOptions
     /// <remarks>Default 0. Native field <c>seed</c>.</remarks>
     public ulong Seed { get; set; } = 0UL;
 
+    /// <summary>1: G is driven by codes from D's posterior of real images (the paper); 0: by codes drawn from P_c, the "no promotion" ablation.</summary>
+    /// <remarks>Default 1; one of 0, 1. Native field <c>posterior_promotion</c>.</remarks>
+    public int PosteriorPromotion { get; set; } = 1;
+
     /// <summary>Every setting with its key, documentation, default and constraint.</summary>
     public static IReadOnlyList<SettingInfo> Settings { get; } = new SettingInfo[]
     {
@@ -114,6 +118,7 @@ public sealed partial class ModelOptions
         new SettingInfo(Name: "PretrainSteps", Key: "pretrain_steps", Description: "The first pretrain_steps steps update D only.", DefaultValue: "0", Constraint: "range [0, 2147483647]", IsArchitecture: false),
         new SettingInfo(Name: "EmaDecay", Key: "ema_decay", Description: "Decay of the exponential moving average of G; 0 = no EMA generator.", DefaultValue: "0", Constraint: "range [0, 1)", IsArchitecture: true),
         new SettingInfo(Name: "Seed", Key: "seed", Description: "Every random draw of the model (initial weights, noise) derives from it.", DefaultValue: "0", Constraint: "", IsArchitecture: false),
+        new SettingInfo(Name: "PosteriorPromotion", Key: "posterior_promotion", Description: "1: G is driven by codes from D's posterior of real images (the paper); 0: by codes drawn from P_c, the \"no promotion\" ablation.", DefaultValue: "1", Constraint: "one of 0, 1", IsArchitecture: false),
     };
 
     /// <summary>Checks every setting against the header's contract.</summary>
@@ -158,6 +163,8 @@ public sealed partial class ModelOptions
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"PretrainSteps = {PretrainSteps}: must be in [0, 2147483647]."));
         if (!(EmaDecay >= 0f && EmaDecay < 1f))
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"EmaDecay = {EmaDecay}: must be in [0, 1)."));
+        if (PosteriorPromotion != 0 && PosteriorPromotion != 1)
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"PosteriorPromotion = {PosteriorPromotion}: must be one of 0, 1."));
     }
 
     /// <summary>A copy of these settings.</summary>
@@ -187,6 +194,7 @@ public sealed partial class ModelOptions
         p.PretrainSteps = (int)PretrainSteps;
         p.EmaDecay = (float)EmaDecay;
         p.Seed = (ulong)Seed;
+        p.PosteriorPromotion = (int)PosteriorPromotion;
         return p;
     }
 
@@ -215,6 +223,7 @@ public sealed partial class ModelOptions
             PretrainSteps = p.PretrainSteps,
             EmaDecay = p.EmaDecay,
             Seed = p.Seed,
+            PosteriorPromotion = p.PosteriorPromotion,
         };
     }
 }

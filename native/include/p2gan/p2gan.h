@@ -46,7 +46,7 @@ extern "C" {
  * bumps the major. A binding written for major.minor runs on any library with the same
  * major and a minor at least its own. p2gan_abi_version() returns (major << 16) | minor. */
 #define P2GAN_ABI_VERSION_MAJOR 3
-#define P2GAN_ABI_VERSION_MINOR 0
+#define P2GAN_ABI_VERSION_MINOR 2
 #define P2GAN_ABI_VERSION ((P2GAN_ABI_VERSION_MAJOR << 16) | P2GAN_ABI_VERSION_MINOR)
 
 /* Structs: every struct passed to or from the library starts with uint32_t struct_size,
@@ -133,6 +133,7 @@ typedef struct p2gan_model_params {
     int32_t pretrain_steps;     /* The first pretrain_steps steps update D only. default 0; range [0, 2147483647] */
     float ema_decay;            /* Decay of the exponential moving average of G; 0 = no EMA generator. default 0; range [0, 1); architecture nonzero */
     uint64_t seed;              /* Every random draw of the model (initial weights, noise) derives from it. default 0 */
+    int32_t posterior_promotion; /* 1: G is driven by codes from D's posterior of real images (the paper); 0: by codes drawn from P_c, the "no promotion" ablation. default 1; values 0 1 */
 } p2gan_model_params;
 #define P2GAN_MODEL_PARAMS_SIZE_V3_0 88
 
@@ -360,6 +361,12 @@ P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_feature_net_load_classifier(c
 P2GAN_API void p2gan_feature_net_destroy(p2gan_feature_net* net);
 P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_feature_net_info(const p2gan_feature_net* net, int32_t* out_kind,
                                                                    int32_t* out_feature_dim, int32_t* out_logit_dim);
+/* The SHA-256 (lowercase hex) of the file the network was loaded from: the identity of its
+ * weights, e.g. for caches of real-data statistics; "" for a network not loaded from a file
+ * (p2gan_classifier_feature_net). Size query as p2gan_checkpoint_read_host_state: out may be
+ * NULL; otherwise capacity must exceed the length, and the text is copied NUL-terminated. */
+P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_feature_net_source_sha256(const p2gan_feature_net* net, char* out,
+                                                                            size_t capacity, size_t* out_length);
 /* Features and logits in evaluation mode; either output may be NULL (then its count is
  * ignored). resize_mode: P2GAN_RESIZE_* (only the Inception network resizes). */
 P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_feature_net_extract(

@@ -11,6 +11,7 @@
 #include "runtime/errors.h"
 #include "abi/handles.h"
 #include "eval/feature_net.h"
+#include "io/sha256.h"
 #include "eval/fmnist_classifier.h"
 #include "p2gan/p2gan.h"
 
@@ -114,7 +115,24 @@ p2gan_status p2gan_feature_net_load_classifier(const char* path, const char* dev
         *out_net = nullptr;
         const auto file = path_arg(path);
         const auto dev = p2gan::parse_feature_device(device);
-        *out_net = new p2gan_feature_net(p2gan::FmnistClassifier::load(file, dev.str())->feature_net());
+        *out_net = new p2gan_feature_net(p2gan::FmnistClassifier::load(file, dev.str())->feature_net(),
+                                         p2gan::sha256_file_hex(file));
+    });
+}
+
+p2gan_status p2gan_feature_net_source_sha256(const p2gan_feature_net* net, char* out, size_t capacity,
+                                             size_t* out_length) {
+    return p2gan::abi::guarded(__func__, [&] {
+        p2gan::require_non_null(net, "net");
+        p2gan::require_non_null(out_length, "out_length");
+        const auto& text = net->source_sha256;
+        *out_length = text.size();
+        if (out == nullptr) return;
+        if (capacity <= text.size()) {
+            p2gan::fail_invalid("out has room for " + std::to_string(capacity) + " bytes, the hash needs " +
+                                std::to_string(text.size() + 1) + " (with its NUL)");
+        }
+        std::memcpy(out, text.c_str(), text.size() + 1);
     });
 }
 

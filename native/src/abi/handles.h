@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <utility>
 
 #include "eval/feature_net.h"
@@ -16,8 +17,10 @@ struct p2gan_model {
 };
 
 struct p2gan_feature_net {
-    explicit p2gan_feature_net(std::unique_ptr<p2gan::FeatureNet> network) : net(std::move(network)) {}
+    explicit p2gan_feature_net(std::unique_ptr<p2gan::FeatureNet> network, std::string source = {})
+        : net(std::move(network)), source_sha256(std::move(source)) {}
     std::unique_ptr<p2gan::FeatureNet> net;
+    std::string source_sha256;  // of the file it was loaded from; "" when none
 };
 
 struct p2gan_classifier {

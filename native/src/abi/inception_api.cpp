@@ -22,7 +22,8 @@ p2gan_status p2gan_inception_load(const char* weights_path, const char* device, 
         if (*weights_path == '\0') p2gan::fail_invalid("weights_path is empty");
         const auto parsed = p2gan::parse_feature_device(device);
         auto net = p2gan::load_inception(weights_path, parsed);
-        *out_net = new p2gan_feature_net(std::move(net));
+        auto sha256 = net->weights_info().sha256;  // hashed once, while loading
+        *out_net = new p2gan_feature_net(std::move(net), std::move(sha256));
     });
 }
 

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstring>
+#include <type_traits>
 #include <string>
 
 #include "p2gan/p2gan.h"
@@ -21,6 +22,22 @@ template <> struct FirstPublishedSize<p2gan_step_metrics> { static constexpr siz
 template <> struct FirstPublishedSize<p2gan_step_timings> { static constexpr size_t value = P2GAN_STEP_TIMINGS_SIZE_V3_0; };
 template <> struct FirstPublishedSize<p2gan_losses> { static constexpr size_t value = P2GAN_LOSSES_SIZE_V3_0; };
 template <> struct FirstPublishedSize<p2gan_runtime_info> { static constexpr size_t value = P2GAN_RUNTIME_INFO_SIZE_V3_0; };
+
+// The layout contract of ABI 3: struct_size leads every struct, and each struct's first
+// published size ends exactly after its last 3.0 field, so fields can only be appended.
+#define P2GAN_ASSERT_V3_0_LAYOUT(Struct, last_field, size_v3_0)                                    \
+    static_assert(std::is_standard_layout_v<Struct> && offsetof(Struct, struct_size) == 0,      \
+                  #Struct ": struct_size must come first");                                      \
+    static_assert(offsetof(Struct, last_field) + sizeof(Struct::last_field) <= (size_v3_0) &&    \
+                      (size_v3_0) <= sizeof(Struct) && (size_v3_0) % alignof(Struct) == 0,        \
+                  #Struct ": a field was inserted before the end (an ABI major change)");
+P2GAN_ASSERT_V3_0_LAYOUT(p2gan_model_params, seed, P2GAN_MODEL_PARAMS_SIZE_V3_0)
+P2GAN_ASSERT_V3_0_LAYOUT(p2gan_runtime_params, device, P2GAN_RUNTIME_PARAMS_SIZE_V3_0)
+P2GAN_ASSERT_V3_0_LAYOUT(p2gan_step_metrics, fake_sigma_mean, P2GAN_STEP_METRICS_SIZE_V3_0)
+P2GAN_ASSERT_V3_0_LAYOUT(p2gan_step_timings, total_ms, P2GAN_STEP_TIMINGS_SIZE_V3_0)
+P2GAN_ASSERT_V3_0_LAYOUT(p2gan_losses, loss_g, P2GAN_LOSSES_SIZE_V3_0)
+P2GAN_ASSERT_V3_0_LAYOUT(p2gan_runtime_info, blas, P2GAN_RUNTIME_INFO_SIZE_V3_0)
+#undef P2GAN_ASSERT_V3_0_LAYOUT
 
 // The caller's struct_size, checked: [first published size, sizeof(Struct)].
 template <typename Struct>

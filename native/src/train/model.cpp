@@ -73,6 +73,14 @@ double finite_value(const torch::Tensor& loss, const char* name) {
     return value;
 }
 
+// z = mu(x_r) + sigma(x_r) e' (the posterior promotion), or z ~ P_c from the same e' when
+// the promotion is off (an ablation).
+torch::Tensor promoted_codes(const p2gan_model_params& p, const Priors& priors, const Posterior& real,
+                             const torch::Tensor& code_noise) {
+    if (p.posterior_promotion == 0) return priors.midpoint.mean + priors.midpoint.std * code_noise;
+    return real.mu + real.sigma * code_noise;
+}
+
 }  // namespace
 
 Model::Model(const p2gan_model_params& params, const p2gan_runtime_params& runtime)
@@ -152,7 +160,7 @@ DiscriminatorStep Model::discriminator_step(const torch::Tensor& real) {
     {
         AutocastScope autocast(device_, runtime_.precision);
         real_post = d_(real);
-        const auto codes = (real_post.mu + real_post.sigma * code_noise).detach();
+        const auto codes = (promoted_codes(params_, priors_, real_post, code_noise)).detach();
         torch::Tensor fake;
         {
             torch::NoGradGuard no_grad;
@@ -190,7 +198,7 @@ GeneratorStep Model::generator_step(const torch::Tensor& real) {
             torch::NoGradGuard no_grad;
             real_post = d_(real);
         }
-        const auto codes = real_post.mu + real_post.sigma * code_noise;
+        const auto codes = promoted_codes(params_, priors_, real_post, code_noise);
         const auto fake_post = d_(g_(noise, codes));
         l_adv = adversarial_loss(fake_post, priors_, e);
         l_z = latent_loss(fake_post, real_post);
