@@ -81,7 +81,8 @@ public static class FeatureEvaluation
     /// present. The cache key holds the data's and the network's content hashes.
     /// </summary>
     /// <param name="net">The feature network.</param>
-    /// <param name="networkFile">The feature network's file (its hash keys the cache).</param>
+    /// <param name="networkFile">The feature network's file; its hash keys the cache (the one the native loader
+    /// computed, <see cref="FeatureNetwork.SourceSha256"/>, when there is one).</param>
     /// <param name="featuresName"><see cref="Fmnist"/> or <see cref="Inception"/>: decides the channels of the real images.</param>
     /// <param name="datasetSpec">The real data, as <see cref="DatasetSpec.Parse"/> reads it (e.g. "fashion-mnist:DIR").</param>
     /// <param name="split">The split of the real data.</param>
@@ -95,7 +96,7 @@ public static class FeatureEvaluation
         IImageDataset real = DatasetFactory.Open(datasetSpec, new DatasetOptions { Resolution = resolution, Channels = channels, Split = split });
         int realCount = Math.Min(count, real.Count);
         var key = new StatisticsKey(DatasetIdentity(datasetSpec, split, resolution, channels), SplitName(split),
-            $"{featuresName}:sha256={FileHash.Sha256Hex(networkFile)}:resize={(int)FeatureResizeMode.PytorchFid}",
+            $"{featuresName}:sha256={(net.SourceSha256.Length > 0 ? net.SourceSha256 : FileHash.Sha256Hex(networkFile))}:resize={(int)FeatureResizeMode.PytorchFid}",
             realCount);
         CachedStatistics stats = new StatisticsCache(statsDirectory).GetOrCompute(key, () =>
         {

@@ -18,7 +18,19 @@ public sealed unsafe class FeatureNetwork : IDisposable
         Kind = (FeatureNetworkKind)kind;
         FeatureDim = featureDim;
         LogitDim = logitDim;
+        nuint length;
+        NativeStatus.ThrowIfFailed(NativeMethods.p2gan_feature_net_source_sha256(_handle, null, 0, &length));
+        var text = new byte[(int)length + 1];
+        fixed (byte* p = text)
+        {
+            NativeStatus.ThrowIfFailed(NativeMethods.p2gan_feature_net_source_sha256(_handle, p, (nuint)text.Length, &length));
+        }
+        SourceSha256 = System.Text.Encoding.ASCII.GetString(text, 0, (int)length);
     }
+
+    /// <summary>The SHA-256 (lowercase hex) of the file the network was loaded from, hashed once by
+    /// the native loader: the identity of its weights. Empty for a network not loaded from a file.</summary>
+    public string SourceSha256 { get; }
 
     /// <summary>Which network this is.</summary>
     public FeatureNetworkKind Kind { get; }

@@ -45,6 +45,10 @@ public sealed class FeatureNetworkTests
         Assert.That(loaded.Extract(images, shape).Logits, Is.EqualTo(net.Extract(images, shape).Logits));
         Assert.That(before.Extract(images, shape).Logits, Is.Not.EqualTo(net.Extract(images, shape).Logits),
             "a feature network is a copy of the weights when it was made");
+        // The file's identity comes from the native loader's one hash, equal to an independent one.
+        string expected = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(temp.File("c.p2cls"))));
+        Assert.That(loaded.SourceSha256, Is.EqualTo(expected));
+        Assert.That(net.SourceSha256, Is.Empty, "a network made in memory has no file");
 
         // A loaded classifier continues training from the saved state, like the original.
         using FashionMnistClassifier resumed = FashionMnistClassifier.Load(temp.File("c.p2cls"));
