@@ -51,9 +51,13 @@ public static class NativeLibraryResolver
             nint handle = TryLoadAll(trace, out string? loadedFrom);
             if (handle == 0)
             {
+                string? hint = MissingDependencyHint(string.Join(Environment.NewLine, trace));
                 throw new DllNotFoundException(
-                    $"Could not load the P2GAN native library '{PlatformFileName()}'. Set {OverrideVariable} " +
-                    "to its full path or place it next to P2Gan.Native.dll. Attempts:" +
+                    $"Could not load the P2GAN native library '{PlatformFileName()}'. " +
+                    (hint is null
+                        ? $"Set {OverrideVariable} to its full path or place it next to P2Gan.Native.dll. "
+                        : hint + " ") +
+                    "Attempts:" +
                     Environment.NewLine + "  " + string.Join(Environment.NewLine + "  ", trace));
             }
             CheckAbiVersion(handle, loadedFrom!);
@@ -86,7 +90,7 @@ public static class NativeLibraryResolver
         }
 
         string fileName = PlatformFileName();
-        string assemblyDir = AppContext.BaseDirectory;
+        string assemblyDir = Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory);
         // Location is "" in single-file apps; AppContext.BaseDirectory covers that case.
 #pragma warning disable IL3000
         string? bindingsDir = Path.GetDirectoryName(typeof(NativeLibraryResolver).Assembly.Location);
@@ -144,6 +148,50 @@ public static class NativeLibraryResolver
         }
     }
 
+    /// <summary>
+    /// The Debian package that provides each shared library libp2gan.so links (by the file
+    /// name before ".so"), for the message of a library that exists but does not load. The
+    /// packages ship LibTorch's libraries only through the system, never in a NuGet package.
+    /// </summary>
+    private static readonly Dictionary<string, string> DebianPackageOf = new(StringComparer.Ordinal)
+    {
+        ["libtorch_cpu"] = "libtorch-dev",   // the runtime files are in libtorch1.13
+        ["libtorch"] = "libtorch-dev",
+        ["libc10"] = "libtorch-dev",
+        ["libblas"] = "libopenblas0-pthread",
+        ["libopenblas"] = "libopenblas0-pthread",
+        ["libgomp"] = "libgomp1",
+        ["libstdc++"] = "libstdc++6",
+    };
+
+    private static readonly System.Text.RegularExpressions.Regex MissingLibraryPattern = new(
+        @"(?<name>[A-Za-z0-9_+\-]+)\.so[0-9.]*: cannot open shared object file",
+        System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    /// <summary>
+    /// From the loader's message of a library that exists but failed to load, the sentence
+    /// naming the missing shared libraries and the Debian packages to install, or null when
+    /// no missing library with a known package is named.
+    /// </summary>
+    public static string? MissingDependencyHint(string loaderMessage)
+    {
+        var missing = new List<string>();
+        var packages = new List<string>();
+        foreach (System.Text.RegularExpressions.Match match in MissingLibraryPattern.Matches(loaderMessage))
+        {
+            string file = match.Value[..match.Value.IndexOf(':')];
+            if (!DebianPackageOf.TryGetValue(match.Groups["name"].Value, out string? package)) continue;
+            if (!missing.Contains(file)) missing.Add(file);
+            if (!packages.Contains(package)) packages.Add(package);
+        }
+        if (missing.Count == 0) return null;
+        // OpenBLAS is LibTorch's fast BLAS (docs/decisions.md); name it with LibTorch.
+        if (packages.Contains("libtorch-dev") && !packages.Contains("libopenblas0-pthread")) packages.Add("libopenblas0-pthread");
+        return $"It exists but needs {string.Join(", ", missing)}, which the system does not have: " +
+               "LibTorch is not shipped with P2Gan. On Debian/Ubuntu install it with " +
+               $"'sudo apt install {string.Join(' ', packages)}'.";
+    }
+
     /// <summary>The current RID first, then the portable os-arch RID.</summary>
     private static IEnumerable<string> CandidateRids()
     {
@@ -154,6 +202,11 @@ public static class NativeLibraryResolver
         string portable = $"{os}-{arch}";
         if (portable != current) yield return portable;
     }
+
+    /// <summary>Whether a library reporting <paramref name="libraryVersion"/> ((major &lt;&lt; 16) | minor)
+    /// can serve these bindings: the same major, and a minor at least theirs (minors only add).</summary>
+    public static bool IsCompatible(uint libraryVersion) =>
+        libraryVersion >> 16 == NativeAbi.AbiMajor && (libraryVersion & 0xFFFF) >= NativeAbi.AbiMinor;
 
     /// <summary>Probe call through a raw export (not the LibraryImport stub, which would
     /// re-enter the resolver) to refuse a library built for another ABI.</summary>
@@ -167,7 +220,7 @@ public static class NativeLibraryResolver
         uint version = ((delegate* unmanaged[Cdecl]<uint>)export)();
         uint major = version >> 16;
         uint minor = version & 0xFFFF;
-        if (major != NativeAbi.AbiMajor || minor < NativeAbi.AbiMinor)
+        if (!IsCompatible(version))
         {
             throw new P2GanAbiMismatchException(
                 $"'{loadedFrom}' implements P2GAN ABI version {major}.{minor}, but these bindings need version " +

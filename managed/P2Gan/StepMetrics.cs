@@ -7,6 +7,10 @@ namespace P2Gan;
 /// <param name="LossAdv">L_adv (on the D-step fakes when G was not updated).</param>
 /// <param name="LossZ">L_z (idem).</param>
 /// <param name="LossG">L_G = L_adv + lambda_z L_z.</param>
+/// <param name="RealMuMean">Mean of D's posterior means mu over the real batch.</param>
+/// <param name="RealSigmaMean">Mean of D's posterior standard deviations sigma over the real batch.</param>
+/// <param name="FakeMuMean">Mean of mu over the generated batch.</param>
+/// <param name="FakeSigmaMean">Mean of sigma over the generated batch.</param>
 public sealed record StepMetrics(
     long Step,
     bool GUpdated,

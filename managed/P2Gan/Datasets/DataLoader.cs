@@ -30,7 +30,11 @@ public sealed class DataLoader : IDisposable
     private ExceptionDispatchInfo? _failure;
     private bool _disposed;
 
+    /// <param name="dataset">The images to serve.</param>
+    /// <param name="batchSize">Images per batch.</param>
+    /// <param name="seed">Seed of the epoch order.</param>
     /// <param name="start">Position of the first batch to produce; default = <see cref="LoaderPosition.Start"/>.</param>
+    /// <param name="options">Loader settings; null = the defaults.</param>
     public DataLoader(IImageDataset dataset, int batchSize, ulong seed, LoaderPosition start = default, DataLoaderOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);

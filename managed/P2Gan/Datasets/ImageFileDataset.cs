@@ -33,7 +33,14 @@ public sealed class ImageFileDataset : IImageDataset, IReportsSkippedImages
     private readonly int _plane;
 
     /// <param name="files">The image files, in dataset order.</param>
+    /// <param name="description">A short text naming the dataset, for logs.</param>
+    /// <param name="resolution">Side of the square images served.</param>
+    /// <param name="channels">Channels of the images served (1 or 3).</param>
     /// <param name="maxCropSide">Side of the centre crop before resizing; 0 = the largest centred square.</param>
+    /// <param name="strict">Whether an unreadable file fails the read instead of being skipped.</param>
+    /// <param name="logger">Receives the skipped files; null = no logging.</param>
+    /// <param name="maxPixels">Largest decoded image (width * height) accepted.</param>
+    /// <param name="cacheBytes">Budget of the converted-image cache in bytes.</param>
     public ImageFileDataset(IReadOnlyList<string> files, string description, int resolution, int channels, int maxCropSide = 0,
         bool strict = false, ILogger? logger = null, long maxPixels = ImageFileDecoder.DefaultMaxPixels, long cacheBytes = DefaultCacheBytes)
     {

@@ -12,6 +12,11 @@ public sealed class PlanarByteDataset : IImageDataset
     private readonly int _plane;
 
     /// <param name="pixels">[count, sourceChannels, resolution, resolution].</param>
+    /// <param name="count">Number of images.</param>
+    /// <param name="sourceChannels">Channels stored in <paramref name="pixels"/>.</param>
+    /// <param name="resolution">Side of the square images.</param>
+    /// <param name="channels">Channels of the images served (converted from the source channels).</param>
+    /// <param name="description">A short text naming the dataset, for logs.</param>
     public PlanarByteDataset(byte[] pixels, int count, int sourceChannels, int resolution, int channels, string description)
     {
         ArgumentNullException.ThrowIfNull(pixels);
