@@ -1,4 +1,5 @@
 using System.Text.Json;
+using P2Gan.Trainer.Reporting;
 
 namespace P2Gan.Trainer.Training;
 
@@ -8,12 +9,12 @@ internal sealed record LoggedStep(StepMetrics Metrics, float LearningRateD, floa
 
 /// <summary>
 /// Appends one JSON object per logged step (and one "eval" line per evaluation) to metrics.jsonl, flushed at once so a run that
-/// dies still leaves every line it logged. Keeps the losses for the loss plot.
+/// dies still leaves every line it logged. Keeps every step (<see cref="Record"/>), logged or not, and
+/// every evaluation in <see cref="History"/> for the plots and report.html.
 /// </summary>
 internal sealed class MetricsWriter : IDisposable
 {
     private readonly StreamWriter _writer;
-    private readonly List<LossPoint> _losses = [];
 
     /// <param name="resumeStep">When resuming: the checkpoint's step. Lines logged after it by the
     /// interrupted process are dropped, since the resumed run logs those steps again.</param>
@@ -27,7 +28,7 @@ internal sealed class MetricsWriter : IDisposable
                 if (TryParse(line) is not { } parsed) continue; // a line cut by a kill
                 if (parsed.Step > step) continue;
                 kept.Add(line);
-                if (parsed.Losses is { } point) _losses.Add(point);
+                History.AddLine(line);
             }
             string tmp = path + ".tmp";
             File.WriteAllLines(tmp, kept);
@@ -36,8 +37,12 @@ internal sealed class MetricsWriter : IDisposable
         _writer = new StreamWriter(path, append: resumeStep is not null) { AutoFlush = true };
     }
 
-    /// <summary>(step, L_D, L_G) of every logged step, for <see cref="LossPlot"/>.</summary>
-    public IReadOnlyList<LossPoint> Losses => _losses;
+    /// <summary>Every step recorded or written in this process, after the logged steps of metrics.jsonl
+    /// up to the resumed step; and every evaluation.</summary>
+    public RunHistory History { get; } = new();
+
+    /// <summary>Keeps a step for the plots without writing a line (metrics.jsonl has every LogEvery-th step only).</summary>
+    public void Record(LoggedStep s) => History.Add(HistoryStep.From(s.Metrics, s.LearningRateD, s.LearningRateG));
 
     public void Write(LoggedStep s)
     {
@@ -61,7 +66,7 @@ internal sealed class MetricsWriter : IDisposable
             ["elapsed_seconds"] = Math.Round(s.ElapsedSeconds, 3),
         };
         _writer.WriteLine(JsonSerializer.Serialize(line, JsonDefaults.Options));
-        _losses.Add(new LossPoint(m.Step, m.LossD, m.LossG));
+        Record(s);
     }
 
     /// <summary>{"step": S, "eval": {...}, "eval_seconds": T}: kept apart from the step lines, which
@@ -75,31 +80,17 @@ internal sealed class MetricsWriter : IDisposable
             ["eval_seconds"] = Math.Round(e.Seconds, 3),
         };
         _writer.WriteLine(JsonSerializer.Serialize(line, JsonDefaults.Options));
+        History.AddEval(new HistoryEval(e.Step, e.Scores));
     }
 
     public void Dispose() => _writer.Dispose();
 
-    /// <returns>The line's step and, for a step line, its losses (null for an "eval" line).</returns>
-    private static (long Step, LossPoint? Losses)? TryParse(string line)
-    {
-        try
+    /// <returns>The line's step; null for a line cut by a kill.</returns>
+    private static (long Step, bool IsEval)? TryParse(string line) =>
+        RunHistory.ParseLine(line) switch
         {
-            using var doc = JsonDocument.Parse(line);
-            JsonElement r = doc.RootElement;
-            long step = r.GetProperty("step").GetInt64();
-            if (r.TryGetProperty("eval", out _)) return (step, null);
-            return (step, new LossPoint(step, ReadFloat(r, "loss_d"), ReadFloat(r, "loss_g")));
-        }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
-        {
-            return null;
-        }
-    }
-
-    // NaN and infinity are written as strings (JsonDefaults).
-    private static float ReadFloat(JsonElement r, string name)
-    {
-        JsonElement v = r.GetProperty(name);
-        return v.ValueKind == JsonValueKind.String ? float.Parse(v.GetString()!, System.Globalization.CultureInfo.InvariantCulture) : v.GetSingle();
-    }
+            ({ } s, _) => (s.Step, false),
+            (_, { } e) => (e.Step, true),
+            _ => null,
+        };
 }

@@ -17,7 +17,6 @@ internal sealed class RunFolder
     public string Root { get; }
     public string ConfigPath => Path.Combine(Root, "config.json");
     public string MetricsPath => Path.Combine(Root, "metrics.jsonl");
-    public string LossPlotPath => Path.Combine(Root, "losses.png");
     public string SamplesDir => Path.Combine(Root, "samples");
     public string CheckpointsDir => Path.Combine(Root, CheckpointsName);
     public CheckpointStore Checkpoints { get; }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using P2Gan.Datasets;
 using P2Gan.Native;
+using P2Gan.Trainer.Reporting;
 
 namespace P2Gan.Trainer.Training;
 
@@ -132,6 +133,7 @@ internal sealed class TrainingRun(
                 bool logStep = m.Step % config.LogEvery == 0 || m.Step == config.Steps;
                 progress.OnStep(new ProgressSnapshot(m, config.Steps, imagesPerSecond, eta), logStep);
                 unlogged = new LoggedStep(m, lrD, lrG, emaDecay, imagesPerSecond, Elapsed);
+                metrics.Record(unlogged); // every step, for the charts and report.html
                 if (logStep)
                 {
                     metrics.Write(unlogged);
@@ -160,7 +162,11 @@ internal sealed class TrainingRun(
                 logger.LogInformation("Resume with: p2gan train --resume {RunDir}", folder.Root);
                 return RunOutcome.Interrupted;
             }
-            if (evaluator.IsDueAtEnd) EvaluateAndKeepBest(model, loader, evaluator, metrics, folder, useEma);
+            if (evaluator.IsDueAtEnd)
+            {
+                EvaluateAndKeepBest(model, loader, evaluator, metrics, folder, useEma);
+                RunReport.TryWrite(folder.Root, metrics.History, logger); // with the final evaluation
+            }
             SaveCheckpoint(model, loader, folder.Checkpoints.FinalPath, folder);
             logger.LogInformation("Finished at step {Step} in {Seconds:F1} s of training", model.Step, Elapsed);
             LogSummary(model.Step, useEma);
@@ -282,7 +288,7 @@ internal sealed class TrainingRun(
     {
         string path = folder.SamplePath(model.Step);
         grid.Write(model, path, useEma);
-        LossPlot.Save(folder.LossPlotPath, metrics.Losses);
+        RunReport.TryWrite(folder.Root, metrics.History, logger); // losses.png, posterior.png, fid.png, report.html
         progress.Break();
         logger.LogInformation("Wrote samples {Path}{Ema}", path, useEma ? " (EMA generator)" : "");
     }
