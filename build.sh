@@ -9,6 +9,7 @@
 #   ./build.sh example    build and pack, then restore (from artifacts/packages), build and run examples/QuickStart
 #   ./build.sh deps       only install the system packages
 #   ./build.sh bench-deps also install what bench/compare.sh needs (python3-torch, the eager baseline)
+#   ./build.sh test-deps  only install what the tests need beyond the build (chromium)
 #   ./build.sh bindings   regenerate the .NET bindings, option types and native settings table
 #                         from native/include/p2gan/p2gan.h (bindings/generator/p2gan_bindgen.py)
 set -euo pipefail
@@ -102,6 +103,15 @@ run_tests() {
     log "managed tests (NUnit)"
     # Tests that need libp2gan fail (not skip) when it is missing.
     P2GAN_REQUIRE_NATIVE=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 dotnet test "$ROOT/P2Gan.sln" -c "$CONFIG" --no-build -nologo
+    log "build.ps1 under PowerShell 7 (dotnet tool restore; build + a 5-step train)"
+    # Keeps the PowerShell mirror working: PowerShell comes from .config/dotnet-tools.json.
+    local pwsh_run="$ROOT/artifacts/pwsh-check-run"
+    rm -rf "$pwsh_run"
+    (cd "$ROOT" && DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 dotnet tool restore -v quiet >/dev/null \
+        && dotnet pwsh -NoProfile -File build.ps1 build \
+        && dotnet pwsh -NoProfile -File build.ps1 train --Dataset synthetic:64 --Steps 5 --BatchSize 8 --BaseChannels 4 \
+               --NoiseDim 8 --PosteriorDim 8 --EvalAtEnd false --RunDir "$pwsh_run")
+    rm -rf "$pwsh_run"
     run_example
 }
 
@@ -110,11 +120,12 @@ command="${1:-build}"
 case "$command" in
     deps) install_deps "${PACKAGES[@]}" ;;
     bench-deps) install_deps "${PACKAGES[@]}" "${BENCH_PACKAGES[@]}" ;;
+    test-deps) install_deps "${TEST_PACKAGES[@]}" ;;
     build) build_all ;;
     test) install_deps "${TEST_PACKAGES[@]}"; build_all; run_tests ;;
     pack) build_all; pack_packages ;;
     example) build_all; run_example ;;
     train) build_all; log "training: artifacts/bin/p2gan train $*"; "$ROOT/artifacts/bin/p2gan" train "$@" ;;
     bindings) install_deps python3 python3-clang-14 libclang1-14; log "bindings from p2gan.h"; /usr/bin/python3 "$ROOT/bindings/generator/p2gan_bindgen.py" --root "$ROOT" ;;
-    *) echo "usage: ./build.sh [build|train [options]|test|pack|example|deps|bench-deps|bindings]" >&2; exit 2 ;;
+    *) echo "usage: ./build.sh [build|train [options]|test|pack|example|deps|bench-deps|test-deps|bindings]" >&2; exit 2 ;;
 esac
