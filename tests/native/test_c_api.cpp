@@ -2,6 +2,9 @@
 // must reject bad arguments with a status and a message, never crash.
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -11,6 +14,9 @@
 #include <limits>
 #include <map>
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <future>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -253,6 +259,50 @@ TEST(Library, LogCallbackReceivesMessages) {
     EXPECT_NE(seen[0].find("model created"), std::string::npos);
 }
 
+// A callback may re-enter the library: it is called without the log lock held. Run on a
+// thread with a deadline, so that a regression (a deadlock) fails instead of hanging.
+TEST(Library, LogCallbackMayReenterTheLibrary) {
+    struct Seen {
+        std::atomic<int> calls{0};
+        std::atomic<int> nested_creates{0};
+        std::atomic<bool> inside{false};
+    };
+    static Seen seen;
+    seen.calls = 0;
+    seen.nested_creates = 0;
+    seen.inside = false;
+    static p2gan_log_callback callback = [](int32_t, const char*, void* user) {
+        ++seen.calls;
+        // Re-set the same callback, and create and destroy a model (which logs again,
+        // re-entering this callback once more) from inside the callback.
+        EXPECT_EQ(p2gan_log_set(callback, user), P2GAN_STATUS_OK);
+        if (seen.inside.exchange(true)) return;  // only the outermost call nests
+        const auto p = tiny();
+        p2gan_model* inner = nullptr;
+        if (p2gan_model_create(&p, nullptr, &inner) == P2GAN_STATUS_OK) ++seen.nested_creates;
+        p2gan_model_destroy(inner);
+        seen.inside = false;
+    };
+    auto done = std::async(std::launch::async, [] {
+        if (p2gan_log_set(callback, &seen) != P2GAN_STATUS_OK) return false;
+        const auto p = tiny();
+        p2gan_model* model = nullptr;
+        const bool created = p2gan_model_create(&p, nullptr, &model) == P2GAN_STATUS_OK;  // logs at INFO
+        p2gan_model_destroy(model);
+        return created;
+    });
+    if (done.wait_for(std::chrono::seconds(60)) != std::future_status::ready) {
+        // The thread is stuck on the log lock: fail loudly rather than hang in ~future.
+        ADD_FAILURE() << "a log callback that re-enters the library deadlocked";
+        std::fflush(nullptr);
+        std::_Exit(1);
+    }
+    EXPECT_TRUE(done.get()) << last_error();
+    ASSERT_EQ(p2gan_log_set(nullptr, nullptr), P2GAN_STATUS_OK);
+    EXPECT_GE(seen.calls.load(), 2);
+    EXPECT_EQ(seen.nested_creates.load(), 1);
+}
+
 TEST_F(Api, NullModelIsRefusedEverywhere) {
     p2gan_model_params params{};
     params.struct_size = sizeof params;
@@ -487,7 +537,50 @@ TEST_F(Api, CheckpointErrorsCarryTheirStatus) {
                  "cannot write");
 }
 
-// ---- the struct_size rule ----------------------------------------------------------
+// Exports replace only a missing path or a regular file: a symbolic link, a directory, a
+// device node or a FIFO at the output path is refused and left as it was.
+TEST_F(Api, ExportRefusesToReplaceAnythingButARegularFile) {
+    const auto target = dir_ / "target.txt";
+    {
+        std::ofstream out(target);
+        out << "keep me";
+    }
+    const auto link = dir_ / "link.safetensors";
+    fs::create_symlink(target, link);
+    expect_error(p2gan_model_export_safetensors(model_, link.string().c_str()), P2GAN_STATUS_IO_ERROR,
+                 link.string() + " is a symbolic link; refusing to replace it");
+    EXPECT_TRUE(fs::is_symlink(link));
+    EXPECT_EQ(fs::read_symlink(link), target);
+    {
+        std::ifstream in(target);
+        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        EXPECT_EQ(text, "keep me");
+    }
+    const auto folder = dir_ / "folder.safetensors";
+    fs::create_directories(folder / "inside");
+    expect_error(p2gan_model_export_safetensors(model_, folder.string().c_str()), P2GAN_STATUS_IO_ERROR,
+                 folder.string() + " is a directory");
+    EXPECT_TRUE(fs::is_directory(folder / "inside"));
+    expect_error(p2gan_model_export_safetensors(model_, "/dev/null"), P2GAN_STATUS_IO_ERROR,
+                 "/dev/null is a character device");
+    EXPECT_TRUE(fs::is_character_file("/dev/null"));
+    EXPECT_FALSE(fs::exists("/dev/null.tmp"));
+    const auto fifo = dir_ / "fifo.safetensors";
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    expect_error(p2gan_model_export_safetensors(model_, fifo.string().c_str()), P2GAN_STATUS_IO_ERROR,
+                 fifo.string() + " is a FIFO");
+    EXPECT_TRUE(fs::is_fifo(fifo));
+    // A missing path and an existing regular file are written.
+    const auto file = dir_ / "model.safetensors";
+    ASSERT_EQ(p2gan_model_export_safetensors(model_, file.string().c_str()), P2GAN_STATUS_OK) << last_error();
+    const auto size = fs::file_size(file);
+    EXPECT_GT(size, 0u);
+    ASSERT_EQ(p2gan_model_export_safetensors(model_, target.string().c_str()), P2GAN_STATUS_OK) << last_error();
+    EXPECT_EQ(fs::file_size(target), size);
+    EXPECT_FALSE(fs::is_symlink(target));
+}
+
+// ---- the struct_size rule// ---- the struct_size rule ----------------------------------------------------------
 
 // A struct's bytes with room after it, filled with a sentinel, whose struct_size the
 // caller chooses: shows what the library reads and writes.

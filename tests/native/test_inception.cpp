@@ -465,5 +465,57 @@ TEST(Inception, WrongTruncatedAndMissingFilesAreRefusedClearly) {
     for (const auto& p : {garbage, cut, cut_st}) fs::remove(p, ec);
 }
 
+// ---- hostile nesting: refused, never a stack overflow ----------------------------------
+
+// The first three pickles of a legacy torch.save file (magic, protocol 1001, sys info {}),
+// after which the object pickle follows.
+std::string legacy_prefix() {
+    std::string b("\x80\x02\x8a\x0a", 4);
+    const unsigned char magic[] = {0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19};
+    b.append(reinterpret_cast<const char*>(magic), sizeof magic);
+    b += '.';
+    b += std::string("\x80\x02M\xe9\x03.", 6);  // BININT2 1001
+    b += "\x80\x02}.";
+    return b;
+}
+
+TEST(PthReader, DeeplyNestedListsAreRefusedNamingTheDepth) {
+    // [[[[...]]]] nested 100000 deep: EMPTY_LIST x 100000, APPEND x 99999.
+    constexpr int kLevels = 100000;
+    std::string bytes = legacy_prefix() + "\x80\x02";
+    bytes += std::string(kLevels, ']');
+    bytes += std::string(kLevels - 1, 'a');
+    bytes += '.';
+    auto m = refusal(P2GAN_STATUS_IO_ERROR, [&] { read_pth_state_dict_bytes(bytes, "nested.pth"); });
+    EXPECT_TRUE(contains(m, "nested.pth") && contains(m, "nested 1001 levels deep") && contains(m, "1000")) << m;
+    // The same as nested tuples (MARK ... TUPLE and TUPLE1).
+    std::string tuples = legacy_prefix() + "\x80\x02" + std::string(kLevels, '(') + ")" + std::string(kLevels, 't') + ".";
+    m = refusal(P2GAN_STATUS_IO_ERROR, [&] { read_pth_state_dict_bytes(tuples, "tuples.pth"); });
+    EXPECT_TRUE(contains(m, "tuples.pth") && contains(m, "levels deep")) << m;
+    std::string tuple1 = legacy_prefix() + "\x80\x02)" + std::string(kLevels, '\x85') + ".";
+    m = refusal(P2GAN_STATUS_IO_ERROR, [&] { read_pth_state_dict_bytes(tuple1, "tuple1.pth"); });
+    EXPECT_TRUE(contains(m, "tuple1.pth") && contains(m, "levels deep")) << m;
+    // And through the file reader, as p2gan_inception_load reads it.
+    const auto path = temp_file("nested.pth");
+    write_bytes(path, bytes);
+    m = refusal(P2GAN_STATUS_IO_ERROR, [&] { load_inception(path.string(), torch::kCPU); });
+    EXPECT_TRUE(contains(m, path.string()) && contains(m, "levels deep")) << m;
+    std::error_code ec;
+    fs::remove(path, ec);
+}
+
+TEST(PthReader, NestingBuiltThroughTheMemoIsTornDownWithoutRecursion) {
+    // Each new list is appended to the previous one fetched back from the memo, then the
+    // previous one is dropped (BUILD pops it): the depth seen at each APPEND stays 1, but
+    // the chain is 300000 lists deep, and destroying it recursively would overflow the stack.
+    constexpr int kLevels = 300000;
+    std::string bytes = legacy_prefix() + "\x80\x02" + "]q\x01";
+    for (int i = 0; i < kLevels; ++i) bytes += "h\x01]q\x01" "ab";
+    bytes += '.';
+    bytes += "\x80\x02].";  // the (empty) storage key list
+    const auto m = refusal(P2GAN_STATUS_IO_ERROR, [&] { read_pth_state_dict_bytes(bytes, "memo.pth"); });
+    EXPECT_TRUE(contains(m, "memo.pth") && contains(m, "is a list, not a dict")) << m;
+}
+
 }  // namespace
 }  // namespace p2gan

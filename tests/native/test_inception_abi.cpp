@@ -65,6 +65,29 @@ TEST(InceptionAbi, WrongAndTruncatedFilesAreRefused) {
     fs::remove(st);
 }
 
+TEST(InceptionAbi, DeeplyNestedPickleIsRefusedNotAStackOverflow) {
+    // A legacy torch.save file whose object pickle nests 100000 lists: magic, protocol 1001,
+    // sys info {}, then EMPTY_LIST x 100000, APPEND x 99999, STOP.
+    std::string bytes("\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19.", 15);
+    bytes += std::string("\x80\x02M\xe9\x03.", 6);
+    bytes += "\x80\x02}.";
+    bytes += "\x80\x02";
+    bytes += std::string(100000, ']');
+    bytes += std::string(99999, 'a');
+    bytes += '.';
+    const auto path = temp_file("nested.pth");
+    {
+        std::ofstream out(path, std::ios::binary);
+        out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    }
+    p2gan_feature_net* net = nullptr;
+    EXPECT_EQ(p2gan_inception_load(path.string().c_str(), "cpu", &net), P2GAN_STATUS_IO_ERROR);
+    const std::string message = p2gan_last_error();
+    EXPECT_TRUE(contains(message, path.string()) && contains(message, "levels deep")) << message;
+    EXPECT_EQ(net, nullptr);
+    fs::remove(path);
+}
+
 TEST(InceptionAbi, ArgumentsAreChecked) {
     p2gan_feature_net* net = nullptr;
     EXPECT_EQ(p2gan_inception_load("x.pth", nullptr, nullptr), P2GAN_STATUS_INVALID_ARGUMENT);

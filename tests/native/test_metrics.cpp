@@ -352,6 +352,28 @@ TEST(MetricAbi, FrechetDistanceComputesAndRejectsBadArguments) {
     expect_error(p2gan_metric_frechet_distance(ma, asymmetric, mb, cb, 2, &d), kInvalid, "not symmetric");
 }
 
+TEST(MetricAbi, FrechetDistanceRefusesACovarianceThatIsNotPositiveSemiDefinite) {
+    const double ma[2] = {1, 0}, mb[2] = {0, 2}, ca[4] = {4, 0, 0, 1}, cb[4] = {2, 1, 1, 2};
+    double d = -1;
+    // Symmetric with eigenvalues 3 and -1: clipping -1 to 0 used to give a distance anyway.
+    const double indefinite[4] = {1, 2, 2, 1};
+    expect_error(p2gan_metric_frechet_distance(ma, indefinite, mb, cb, 2, &d), kInvalid,
+                 "covariance_a is not positive semi-definite: smallest eigenvalue -1");
+    expect_error(p2gan_metric_frechet_distance(ma, ca, mb, indefinite, 2, &d), kInvalid,
+                 "covariance_b is not positive semi-definite: smallest eigenvalue -1");
+    const double negative_diagonal[4] = {-0.5, 0, 0, 2};
+    expect_error(p2gan_metric_frechet_distance(ma, negative_diagonal, mb, cb, 2, &d), kInvalid,
+                 "covariance_a is not positive semi-definite");
+    // Asymmetric covariances are refused too, whichever side.
+    const double asymmetric[4] = {2, 1, 0.5, 2};
+    expect_error(p2gan_metric_frechet_distance(ma, ca, mb, asymmetric, 2, &d), kInvalid, "covariance_b is not symmetric");
+    expect_error(p2gan_metric_frechet_distance(ma, asymmetric, mb, cb, 2, &d), kInvalid, "covariance_a is not symmetric");
+    // Rounding below zero (a singular covariance) is still accepted.
+    const double singular[4] = {1, 1, 1, 1 - 1e-12};  // smallest eigenvalue about -5e-13
+    ASSERT_EQ(p2gan_metric_frechet_distance(ma, singular, mb, singular, 2, &d), P2GAN_STATUS_OK) << last_error();
+    EXPECT_NEAR(d, 5.0, 1e-9);
+}
+
 TEST(MetricAbi, KidComputesAndRejectsBadArguments) {
     const auto a = rows(6, 3, 11), b = rows(5, 3, 12, 0.5);
     double mean = -1, sd = -1;

@@ -22,7 +22,7 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(NativeAbi.LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial nint p2gan_last_error();
 
-    /// <summary>Routes native log messages to callback (NULL restores the default: stderr for warnings and errors). The callback may be called from any thread that calls in; level is a p2gan_native_log_level.</summary>
+    /// <summary>Routes native log messages to callback (NULL restores the default: stderr for warnings and errors). The callback may be called from any thread that calls in; level is a p2gan_native_log_level. It is called without any library lock held, so it may call back into the library (p2gan_log_set and p2gan_model_create included); it may run on several threads at once, and a message logged while p2gan_log_set runs on another thread may still reach the previous callback with its previous user data.</summary>
     [LibraryImport(NativeAbi.LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int p2gan_log_set(delegate* unmanaged[Cdecl]<int, byte*, void*, void> callback, void* userData);
 

@@ -205,7 +205,10 @@ P2GAN_API const char* p2gan_version_string(void);
 P2GAN_API const char* p2gan_last_error(void);
 /* Routes native log messages to callback (NULL restores the default: stderr for
  * warnings and errors). The callback may be called from any thread that calls in; level
- * is a p2gan_native_log_level. */
+ * is a p2gan_native_log_level. It is called without any library lock held, so it may call
+ * back into the library (p2gan_log_set and p2gan_model_create included); it may run on
+ * several threads at once, and a message logged while p2gan_log_set runs on another thread
+ * may still reach the previous callback with its previous user data. */
 P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_log_set(p2gan_log_callback callback, void* user_data);
 P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_cuda_is_available(int32_t* out_available);
 

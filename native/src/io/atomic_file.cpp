@@ -14,9 +14,38 @@
 #include "runtime/errors.h"
 
 namespace p2gan {
+namespace {
+
+// Only a missing path or a regular file may be replaced: renaming over a symbolic link
+// would replace the link (not what it points to), over a device node (/dev/null) would
+// replace the node itself, and a directory or FIFO is never an output file. lstat-like:
+// a symbolic link is judged as itself, not as its target.
+void refuse_non_regular_target(const std::string& path) {
+    std::error_code error;
+    const auto status = std::filesystem::symlink_status(path, error);
+    if (error && status.type() != std::filesystem::file_type::not_found) {
+        fail(P2GAN_STATUS_IO_ERROR, "cannot inspect " + path + ": " + error.message());
+    }
+    const char* what = nullptr;
+    switch (status.type()) {
+        case std::filesystem::file_type::not_found:
+        case std::filesystem::file_type::regular: return;
+        case std::filesystem::file_type::symlink: what = "a symbolic link"; break;
+        case std::filesystem::file_type::directory: what = "a directory"; break;
+        case std::filesystem::file_type::block: what = "a block device"; break;
+        case std::filesystem::file_type::character: what = "a character device"; break;
+        case std::filesystem::file_type::fifo: what = "a FIFO (named pipe)"; break;
+        case std::filesystem::file_type::socket: what = "a socket"; break;
+        default: what = "not a regular file"; break;
+    }
+    fail(P2GAN_STATUS_IO_ERROR, path + " is " + what + "; refusing to replace it");
+}
+
+}  // namespace
 
 #ifdef _WIN32
 void write_file_atomically(const std::string& path, const std::string& bytes) {
+    refuse_non_regular_target(path);
     const std::string tmp = path + ".tmp";
     {
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
@@ -33,8 +62,9 @@ void write_file_atomically(const std::string& path, const std::string& bytes) {
 }
 #else
 void write_file_atomically(const std::string& path, const std::string& bytes) {
+    refuse_non_regular_target(path);
     const std::string tmp = path + ".tmp";
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0644);
     if (fd < 0) fail(P2GAN_STATUS_IO_ERROR, "cannot write " + tmp + ": " + std::strerror(errno));
     size_t written = 0;
     while (written < bytes.size()) {

@@ -38,12 +38,45 @@ struct Value {
     std::vector<std::pair<ValuePtr, ValuePtr>> entries;     // Dict (insertion order)
     torch::Tensor tensor;                                   // Storage (1-d, flat), Tensor
 
+    int64_t depth = 0;  // containers nested inside this one (Tuple, List, Dict), as built
+
     static ValuePtr make(Kind k) {
         auto v = std::make_shared<Value>();
         v->kind = k;
         return v;
     }
+
+    Value() = default;
+    Value(const Value&) = delete;
+    Value& operator=(const Value&) = delete;
+    // Iterative: the default destructor would recurse once per nesting level, and a crafted
+    // pickle can nest lists far deeper than the stack (even past the depth bound, through
+    // the memo), so children that die with this value are taken apart with an explicit list.
+    ~Value() {
+        if (items.empty() && entries.empty()) return;
+        std::vector<ValuePtr> dying;
+        take_children(dying);
+        while (!dying.empty()) {
+            ValuePtr v = std::move(dying.back());
+            dying.pop_back();
+            if (v && v.use_count() == 1) v->take_children(dying);  // v now dies without children
+        }
+    }
+
+private:
+    void take_children(std::vector<ValuePtr>& out) {
+        for (auto& item : items) out.push_back(std::move(item));
+        for (auto& [key, value] : entries) {
+            out.push_back(std::move(key));
+            out.push_back(std::move(value));
+        }
+        items.clear();
+        entries.clear();
+    }
 };
+
+// Deeper nesting than any state dict needs (they nest a handful of levels) is refused.
+constexpr int64_t kMaxNestingDepth = 1000;
 
 const char* kind_name(Value::Kind k) {
     switch (k) {
@@ -150,10 +183,24 @@ private:
         if (it == memo_.end()) bad("pickle refers to memo entry " + std::to_string(index) + " that does not exist");
         stack_.push_back(it->second);
     }
+    // Records that `child` now sits inside `container`; refuses nesting past the bound.
+    void nest(const ValuePtr& container, const ValuePtr& child) {
+        if (child->depth + 1 > container->depth) {
+            container->depth = child->depth + 1;
+            if (container->depth > kMaxNestingDepth) {
+                bad("containers nested " + std::to_string(container->depth) + " levels deep (more than " +
+                    std::to_string(kMaxNestingDepth) + " are refused)");
+            }
+        }
+    }
     void set_items(const ValuePtr& dict, const std::vector<ValuePtr>& kv) {
         if (dict->kind != Value::Kind::Dict) bad(std::string("SETITEMS on a ") + kind_name(dict->kind));
         if (kv.size() % 2 != 0) bad("SETITEMS with an odd number of items");
-        for (size_t i = 0; i < kv.size(); i += 2) dict->entries.emplace_back(kv[i], kv[i + 1]);
+        for (size_t i = 0; i < kv.size(); i += 2) {
+            nest(dict, kv[i]);
+            nest(dict, kv[i + 1]);
+            dict->entries.emplace_back(kv[i], kv[i + 1]);
+        }
     }
     ValuePtr persistent_load(const ValuePtr& pid);
     ValuePtr reduce(const ValuePtr& callable, const ValuePtr& args);
@@ -234,6 +281,7 @@ ValuePtr Unpickler::run() {
             case 't': {                                                   // TUPLE
                 auto v = Value::make(Value::Kind::Tuple);
                 v->items = pop_to_mark();
+                for (const auto& item : v->items) nest(v, item);
                 stack_.push_back(v);
                 break;
             }
@@ -243,19 +291,24 @@ ValuePtr Unpickler::run() {
                 auto v = Value::make(Value::Kind::Tuple);
                 v->items.resize(op - 0x84);
                 for (size_t i = v->items.size(); i-- > 0;) v->items[i] = pop();
+                for (const auto& item : v->items) nest(v, item);
                 stack_.push_back(v);
                 break;
             }
             case 'a': {                                                   // APPEND
                 auto item = pop();
                 if (top()->kind != Value::Kind::List) bad("APPEND to something that is not a list");
+                nest(top(), item);
                 top()->items.push_back(item);
                 break;
             }
             case 'e': {                                                   // APPENDS
                 auto items = pop_to_mark();
                 if (top()->kind != Value::Kind::List) bad("APPENDS to something that is not a list");
-                for (auto& item : items) top()->items.push_back(item);
+                for (auto& item : items) {
+                    nest(top(), item);
+                    top()->items.push_back(item);
+                }
                 break;
             }
             case 's': {                                                   // SETITEM
@@ -398,6 +451,7 @@ ValuePtr Unpickler::reduce(const ValuePtr& callable, const ValuePtr& args) {
             if (pairs->kind != Value::Kind::List && pairs->kind != Value::Kind::Tuple) bad("OrderedDict(...) of a non-list");
             for (const auto& kv : pairs->items) {
                 if (kv->kind != Value::Kind::Tuple || kv->items.size() != 2) bad("OrderedDict(...) of non-pairs");
+                nest(dict, kv);
                 dict->entries.emplace_back(kv->items[0], kv->items[1]);
             }
         }

@@ -10,6 +10,7 @@ namespace p2gan::metrics {
 namespace {
 
 constexpr double kSymmetryTolerance = 1e-6;
+constexpr double kPsdTolerance = 1e-6;  // relative to max(1, largest eigenvalue)
 
 torch::Tensor symmetric_covariance(const torch::Tensor& c, int64_t dim, const char* name) {
     if (c.dim() != 2 || c.size(0) != dim || c.size(1) != dim) {
@@ -21,7 +22,17 @@ torch::Tensor symmetric_covariance(const torch::Tensor& c, int64_t dim, const ch
     if (asymmetry > kSymmetryTolerance * scale) {
         fail_invalid(std::string(name) + " is not symmetric (max |C - C^T| = " + std::to_string(asymmetry) + ")");
     }
-    return (c64 + c64.t()) * 0.5;
+    const auto symmetric = (c64 + c64.t()) * 0.5;
+    // A covariance is positive semi-definite; the square root would silently clip a negative
+    // eigenvalue to 0 and give a meaningless distance, so refuse anything below rounding.
+    const auto eigenvalues = torch::linalg_eigvalsh(symmetric);  // ascending
+    const double smallest = eigenvalues[0].item<double>();
+    const double largest = eigenvalues[dim - 1].item<double>();
+    if (!(smallest >= -kPsdTolerance * std::max(1.0, largest))) {
+        fail_invalid(std::string(name) + " is not positive semi-definite: smallest eigenvalue " +
+                     std::to_string(smallest));
+    }
+    return symmetric;
 }
 
 }  // namespace
