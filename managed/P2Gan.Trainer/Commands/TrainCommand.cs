@@ -77,6 +77,8 @@ internal sealed class TrainCommand : ICommand
     {
         (string? configFile, string[] switches) = ExtractConfigFile(args);
         RejectUnknownSwitches(switches);
+        if (configFile is not null) RejectUnknownConfigKeys(configFile);
+        RejectUnknownEnvironmentVariables();
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -125,16 +127,19 @@ internal sealed class TrainCommand : ICommand
             {
                 config = TrainConfigResolver.Resolve(options, key => builder.Configuration[key],
                     DatasetFactory.NaturalChannels(options.Dataset), DateTime.Now);
-                if (new CheckpointStore(Path.Combine(config.RunDir, RunFolder.CheckpointsName)).Any())
-                {
-                    throw new ArgumentException(
-                        $"invalid RunDir '{config.RunDir}': it already holds checkpoints; continue it with --resume {config.RunDir} or choose another RunDir.");
-                }
             }
         }
         catch (ArgumentException e) when (e is not UsageException)
         {
             throw new UsageException(e.Message, e);
+        }
+
+        // One trainer per run folder, until this process ends (the system drops the lock of a crashed one).
+        using RunLock runLock = RunLock.Acquire(config.RunDir);
+        if (resume is null && new CheckpointStore(Path.Combine(config.RunDir, RunFolder.CheckpointsName)).Any())
+        {
+            throw new UsageException(
+                $"invalid RunDir '{config.RunDir}': it already holds checkpoints; continue it with --resume {config.RunDir} or choose another RunDir.");
         }
 
         builder.Services.AddSingleton(config);
@@ -196,11 +201,70 @@ internal sealed class TrainCommand : ICommand
         return (file, rest.ToArray());
     }
 
+    /// <summary>The binder ignores unknown keys: in the --config file a typo (or a nested object, which
+    /// no option takes) must be an error, as on the command line.</summary>
+    private static void RejectUnknownConfigKeys(string file)
+    {
+        System.Text.Json.JsonDocument document;
+        try
+        {
+            // As the configuration's JSON source reads it: comments and trailing commas allowed.
+            document = System.Text.Json.JsonDocument.Parse(File.ReadAllText(file), new System.Text.Json.JsonDocumentOptions
+            {
+                CommentHandling = System.Text.Json.JsonCommentHandling.Skip,
+                AllowTrailingCommas = true,
+            });
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new UsageException($"invalid --config {file}: {ErrorText.OneLine(e)}", e);
+        }
+        catch (IOException e)
+        {
+            throw new UsageException($"invalid --config {file}: {e.Message}", e);
+        }
+        using (document)
+        {
+            if (document.RootElement.ValueKind != System.Text.Json.JsonValueKind.Object)
+            {
+                throw new UsageException($"invalid --config {file}: expected a JSON object of option names to values.");
+            }
+            foreach (System.Text.Json.JsonProperty property in document.RootElement.EnumerateObject())
+            {
+                if (!OptionNames.Known.Contains(property.Name))
+                {
+                    throw new UsageException($"unknown option '{property.Name}' in {file}{OptionNames.Suggestion(property.Name)}");
+                }
+                if (property.Value.ValueKind is System.Text.Json.JsonValueKind.Object or System.Text.Json.JsonValueKind.Array)
+                {
+                    throw new UsageException(
+                        $"invalid option '{property.Name}' in {file}: a nested {property.Value.ValueKind.ToString().ToLowerInvariant()}; " +
+                        "options are flat \"Name\": value pairs.");
+                }
+            }
+        }
+    }
+
+    /// <summary>Every P2GAN_&lt;Key&gt; variable is read as an option: one whose key is no option is a typo
+    /// (the project's own variables, <see cref="ProjectEnvironment.Variables"/>, excepted).</summary>
+    private static void RejectUnknownEnvironmentVariables()
+    {
+        foreach (string name in Environment.GetEnvironmentVariables().Keys.Cast<string>().Order(StringComparer.Ordinal))
+        {
+            if (!name.StartsWith(EnvironmentPrefix, StringComparison.OrdinalIgnoreCase)) continue;
+            if (ProjectEnvironment.Variables.Contains(name)) continue;
+            string key = name[EnvironmentPrefix.Length..];
+            if (!OptionNames.Known.Contains(key))
+            {
+                throw new UsageException($"unknown option '{key}' in the environment variable {name}{OptionNames.Suggestion(key)}");
+            }
+        }
+    }
+
     /// <summary>The binder ignores unknown keys; on the command line a typo must be an error.</summary>
     private static void RejectUnknownSwitches(string[] switches)
     {
-        var known = typeof(TrainOptions).GetProperties().Select(p => p.Name).Concat(SettingsBinding.Names)
-            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var known = OptionNames.Known;
         for (int i = 0; i < switches.Length; i++)
         {
             string arg = switches[i];
@@ -211,7 +275,7 @@ internal sealed class TrainCommand : ICommand
             string key = arg[2..].Split('=', 2)[0];
             if (!known.Contains(key))
             {
-                throw new UsageException($"unknown option --{key} for 'train' (see p2gan train --help).");
+                throw new UsageException($"unknown option --{key} for 'train'{OptionNames.Suggestion(key)} (see p2gan train --help).");
             }
             if (!arg.Contains('='))
             {

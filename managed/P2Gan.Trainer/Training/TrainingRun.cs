@@ -40,6 +40,10 @@ internal sealed class TrainingRun(
     // What the model holds now (null: unknown, e.g. after a restore): a schedule value is sent only when it differs.
     private (float D, float G)? _appliedRates;
     private float? _appliedEmaDecay;
+    // Checkpoints of the folder that do not load (found on resume or roll-back): kept as they are, never
+    // rotated nor set aside; moved to NAME.corrupt only when the run writes a checkpoint of the same name.
+    private readonly HashSet<string> _unusable = new(resume?.Unusable ?? [],
+        OperatingSystem.IsWindows() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
 
     private double Elapsed => _elapsedBefore + _clock.Elapsed.TotalSeconds;
 
@@ -65,9 +69,10 @@ internal sealed class TrainingRun(
             if (s.Step != model.Step) throw new InvalidDataException($"{resume.CheckpointPath}: host state step {s.Step} != model step {model.Step}.");
             (position, _learningRateScale, _nonFiniteRetries, _skippedBefore, _elapsedBefore, _lastSavedStep, _bestMetricValue) =
                 (s.Loader, s.LearningRateScale, s.NonFiniteRetries, s.SkippedImages, s.ElapsedSeconds, s.Step, s.BestMetricValue);
+            foreach (string warning in resume.Warnings) logger.LogWarning("{Warning}", warning);
             logger.LogInformation("Resuming {RunDir} from {Checkpoint} at step {Step} ({Position})",
                 folder.Root, resume.CheckpointPath, s.Step, position);
-            foreach (string old in folder.Checkpoints.SetAsideNewerThan(s.Step))
+            foreach (string old in folder.Checkpoints.SetAsideNewerThan(s.Step, _unusable))
             {
                 logger.LogWarning("Renamed {Path} to *.abandoned: it is later than the resumed step {Step}", old, s.Step);
             }
@@ -216,7 +221,7 @@ internal sealed class TrainingRun(
                 $"non-finite loss at step {step + 1} ({e.Message}) after {config.MaxNonFiniteRetries} roll-back(s) " +
                 $"(MaxNonFiniteRetries); lower LearningRateD/LearningRateG or resume from an earlier checkpoint.");
         }
-        var newest = folder.Checkpoints.Newest(logger)
+        var newest = folder.Checkpoints.NewestLoadable(logger, _unusable)
             ?? throw new TrainingFailedException($"non-finite loss at step {step + 1} and no checkpoint to roll back to.");
         _learningRateScale *= config.NonFiniteLearningRateFactor;
         logger.LogWarning(
@@ -273,15 +278,29 @@ internal sealed class TrainingRun(
             Config = config,
             BestMetricValue = _bestMetricValue,
         };
+        KeepUnusableApart(path);
         model.Save(path, state.ToJson());
         // best.ckpt is no resume point of the step sequence: an interrupt must still write step_N.
         if (!isBest) _lastSavedStep = model.Step;
-        foreach (string deleted in folder.Checkpoints.Rotate(config.KeepCheckpoints))
+        foreach (string deleted in folder.Checkpoints.Rotate(config.KeepCheckpoints, _unusable))
         {
             logger.LogDebug("Deleted old checkpoint {Path}", deleted);
         }
         progress.Break();
         logger.LogInformation("Wrote checkpoint {Path}", path);
+    }
+
+    /// <summary>A checkpoint that does not load is user data: before a write of the same name would replace
+    /// it, it is renamed to NAME.corrupt (NAME.corrupt.N when taken).</summary>
+    private void KeepUnusableApart(string path)
+    {
+        string full = Path.GetFullPath(path);
+        if (!_unusable.Remove(full) || !File.Exists(full)) return;
+        string target = full + ".corrupt";
+        for (int i = 1; File.Exists(target); i++) target = $"{full}.corrupt.{i}";
+        File.Move(full, target);
+        progress.Break();
+        logger.LogWarning("Renamed the checkpoint {Path}, which does not load, to {Target} before writing a new one", full, target);
     }
 
     private void WriteGridAndPlot(P2GanModel model, FixedSampleGrid grid, MetricsWriter metrics, RunFolder folder, bool useEma)

@@ -38,10 +38,12 @@ public static class DatasetFactory
             case DatasetKind.CelebA:
                 string celebA = FindCelebAFolder(spec.Location);
                 return new ImageFileDataset(ImageFileIndex.List(celebA), $"celeba:{celebA}", resolution, channels,
-                    CelebACropSide, options.Strict, options.Logger, options.MaxImagePixels);
+                    CelebACropSide, options.Strict, options.Logger, options.MaxImagePixels,
+                    maxSide: options.MaxImageSide);
             case DatasetKind.Folder:
                 return new ImageFileDataset(ImageFileIndex.List(spec.Location), $"folder:{spec.Location}", resolution, channels,
-                    0, options.Strict, options.Logger, options.MaxImagePixels);
+                    0, options.Strict, options.Logger, options.MaxImagePixels,
+                    maxSide: options.MaxImageSide);
             case DatasetKind.Synthetic:
                 return new SyntheticShapesDataset(int.Parse(spec.Location), resolution, channels);
             case DatasetKind.Noise:

@@ -20,6 +20,10 @@ public sealed record DatasetOptions
     /// <summary>Receives the warnings about skipped images; null = silent.</summary>
     public ILogger? Logger { get; init; }
 
-    /// <summary>Width x height above which an image is refused before it is decoded.</summary>
+    /// <summary>Width x height above which an image is refused before it is decoded (from its header):
+    /// skipped like an undecodable image, or an error when <see cref="Strict"/>.</summary>
     public long MaxImagePixels { get; init; } = ImageFileDecoder.DefaultMaxPixels;
+
+    /// <summary>Width or height above which an image is refused before it is decoded (as <see cref="MaxImagePixels"/>).</summary>
+    public int MaxImageSide { get; init; } = ImageFileDecoder.DefaultMaxSide;
 }

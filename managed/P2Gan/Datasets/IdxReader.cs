@@ -13,21 +13,65 @@ public static class IdxReader
     public const int ImagesMagic = 0x00000803;
     public const int LabelsMagic = 0x00000801;
 
+    /// <summary>Largest payload (count x rows x cols bytes) a header may declare: one .NET array.</summary>
+    public static readonly long MaxPayloadBytes = Array.MaxLength;
+
     /// <summary>Reads an image file (magic 0x00000803, dims [count, rows, cols]).</summary>
+    /// <remarks>The header is read first and bounds the decompression: exactly the declared bytes are
+    /// read (and allocated), and a stream that yields more or less is refused (a gzip bomb costs nothing).</remarks>
     public static IdxImages ReadImages(string path)
     {
-        byte[] data = ReadAllBytesDecompressed(path);
-        int[] dims = ReadHeader(path, data, ImagesMagic, rank: 3);
-        byte[] pixels = TakePayload(path, data, headerBytes: 4 + 3 * 4, dims);
+        (int[] dims, byte[] pixels) = ReadBounded(path, ImagesMagic, rank: 3);
         return new IdxImages(pixels, dims[0], dims[1], dims[2]);
     }
 
-    /// <summary>Reads a label file (magic 0x00000801, dims [count]).</summary>
-    public static byte[] ReadLabels(string path)
+    /// <summary>Reads a label file (magic 0x00000801, dims [count]); bounded like <see cref="ReadImages"/>.</summary>
+    public static byte[] ReadLabels(string path) => ReadBounded(path, LabelsMagic, rank: 1).Payload;
+
+    private static (int[] Dims, byte[] Payload) ReadBounded(string path, int expectedMagic, int rank)
     {
-        byte[] data = ReadAllBytesDecompressed(path);
-        int[] dims = ReadHeader(path, data, LabelsMagic, rank: 1);
-        return TakePayload(path, data, headerBytes: 4 + 4, dims);
+        using var file = File.OpenRead(path);
+        Span<byte> magicBytes = stackalloc byte[2];
+        int read = file.ReadAtLeast(magicBytes, 2, throwOnEndOfStream: false);
+        file.Position = 0;
+        bool gzip = read == 2 && magicBytes[0] == 0x1f && magicBytes[1] == 0x8b;
+        using Stream stream = gzip ? new GZipStream(file, CompressionMode.Decompress) : file;
+        try
+        {
+            int headerBytes = 4 + 4 * rank;
+            var header = new byte[headerBytes];
+            int got = stream.ReadAtLeast(header.AsSpan(0, 4), 4, throwOnEndOfStream: false);
+            if (got == 4) got += stream.ReadAtLeast(header.AsSpan(4), headerBytes - 4, throwOnEndOfStream: false);
+            int[] dims = ReadHeader(path, header.AsSpan(0, got).ToArray(), expectedMagic, rank);
+            long payload = 1;
+            foreach (int d in dims) payload = checked(payload * d);
+            if (payload > MaxPayloadBytes)
+            {
+                throw new InvalidDataException(
+                    $"IDX file '{path}': dims [{string.Join(", ", dims)}] declare {payload} bytes; the limit is {MaxPayloadBytes} (refused before reading).");
+            }
+            var data = new byte[payload];
+            int filled = stream.ReadAtLeast(data, data.Length, throwOnEndOfStream: false);
+            if (filled < data.Length)
+            {
+                throw new InvalidDataException(
+                    $"IDX file '{path}' is truncated: dims [{string.Join(", ", dims)}] need {headerBytes + payload} bytes, " +
+                    $"file has {headerBytes + filled}{(gzip ? " (after decompression)" : "")}.");
+            }
+            Span<byte> extra = stackalloc byte[1];
+            if (stream.Read(extra) > 0)
+            {
+                throw new InvalidDataException(
+                    $"IDX file '{path}' holds more data than its dims [{string.Join(", ", dims)}] declare " +
+                    $"({headerBytes + payload} bytes{(gzip ? " after decompression" : "")}); refused.");
+            }
+            return (dims, data);
+        }
+        catch (InvalidDataException e) when (gzip && !e.Message.StartsWith($"IDX file '{path}'", StringComparison.Ordinal))
+        {
+            // A truncated or corrupt gzip stream: say which file.
+            throw new InvalidDataException($"IDX file '{path}': corrupt gzip data ({e.Message}).", e);
+        }
     }
 
     /// <summary>The file's bytes, gunzipped when it starts with the gzip magic.</summary>
@@ -89,19 +133,5 @@ public static class IdxReader
             }
         }
         return dims;
-    }
-
-    private static byte[] TakePayload(string path, byte[] data, int headerBytes, int[] dims)
-    {
-        long payload = 1;
-        foreach (int d in dims) payload = checked(payload * d);
-        long expected = headerBytes + payload;
-        if (data.Length < expected)
-        {
-            throw new InvalidDataException(
-                $"IDX file '{path}' is truncated: dims [{string.Join(", ", dims)}] need {expected} bytes, " +
-                $"file has {data.Length} (after decompression).");
-        }
-        return data.AsSpan(headerBytes, (int)payload).ToArray();
     }
 }

@@ -41,8 +41,10 @@ public sealed class ImageFileDataset : IImageDataset, IReportsSkippedImages
     /// <param name="logger">Receives the skipped files; null = no logging.</param>
     /// <param name="maxPixels">Largest decoded image (width * height) accepted.</param>
     /// <param name="cacheBytes">Budget of the converted-image cache in bytes.</param>
+    /// <param name="maxSide">Largest width or height accepted (checked from the header before decoding).</param>
     public ImageFileDataset(IReadOnlyList<string> files, string description, int resolution, int channels, int maxCropSide = 0,
-        bool strict = false, ILogger? logger = null, long maxPixels = ImageFileDecoder.DefaultMaxPixels, long cacheBytes = DefaultCacheBytes)
+        bool strict = false, ILogger? logger = null, long maxPixels = ImageFileDecoder.DefaultMaxPixels, long cacheBytes = DefaultCacheBytes,
+        int maxSide = ImageFileDecoder.DefaultMaxSide)
     {
         ArgumentNullException.ThrowIfNull(files);
         if (files.Count == 0) throw new ArgumentException("no files.", nameof(files));
@@ -52,7 +54,7 @@ public sealed class ImageFileDataset : IImageDataset, IReportsSkippedImages
         _maxCropSide = maxCropSide;
         _strict = strict;
         _logger = logger;
-        _decoder = new ImageFileDecoder(maxPixels);
+        _decoder = new ImageFileDecoder(maxPixels, maxSide);
         _plane = resolution * resolution;
         _cacheCapacity = Math.Max(0, cacheBytes) / (3L * _plane);
         Description = description;

@@ -11,15 +11,22 @@ namespace P2Gan.Datasets;
 /// </summary>
 public sealed class ImageFileDecoder
 {
-    /// <summary>8192 x 8192: far beyond any training image, small enough to decode safely.</summary>
+    /// <summary>64 megapixels (8192 x 8192): far beyond any training image, small enough to decode safely.</summary>
     public const long DefaultMaxPixels = 8192L * 8192;
+
+    /// <summary>8192: the longest side accepted by default.</summary>
+    public const int DefaultMaxSide = 8192;
 
     private readonly Configuration _configuration;
 
-    public ImageFileDecoder(long maxPixels = DefaultMaxPixels)
+    /// <param name="maxPixels">Largest width x height accepted, checked from the header before decoding.</param>
+    /// <param name="maxSide">Largest width or height accepted, checked from the header before decoding.</param>
+    public ImageFileDecoder(long maxPixels = DefaultMaxPixels, int maxSide = DefaultMaxSide)
     {
         if (maxPixels <= 0) throw new ArgumentOutOfRangeException(nameof(maxPixels), maxPixels, "Must be positive.");
+        if (maxSide <= 0) throw new ArgumentOutOfRangeException(nameof(maxSide), maxSide, "Must be positive.");
         MaxPixels = maxPixels;
+        MaxSide = maxSide;
         _configuration = Configuration.Default.Clone();
         // The loader already decodes several images at once; ImageSharp's own row parallelism
         // on top of that only adds scheduling cost for small images.
@@ -32,6 +39,8 @@ public sealed class ImageFileDecoder
 
     public long MaxPixels { get; }
 
+    public int MaxSide { get; }
+
     /// <summary>Decodes <paramref name="path"/>; the caller disposes the image.</summary>
     /// <exception cref="InvalidDataException">Unreadable, unknown format, corrupt, truncated or too large.</exception>
     public Image<Rgb24> Decode(string path)
@@ -41,10 +50,12 @@ public sealed class ImageFileDecoder
             using FileStream stream = File.OpenRead(path);
             IImageInfo? info = Image.Identify(_configuration, stream);
             if (info is null) throw new InvalidDataException($"image '{path}': unknown image format.");
-            if ((long)info.Width * info.Height > MaxPixels || info.Width <= 0 || info.Height <= 0)
+            if ((long)info.Width * info.Height > MaxPixels || info.Width <= 0 || info.Height <= 0 ||
+                info.Width > MaxSide || info.Height > MaxSide)
             {
                 throw new InvalidDataException(
-                    $"image '{path}' declares {info.Width}x{info.Height} pixels; the limit is {MaxPixels} pixels (refused before decoding).");
+                    $"image '{path}' declares {info.Width}x{info.Height} pixels; the limit is {MaxSide} pixels a side and " +
+                    $"{MaxPixels} pixels in all (refused before decoding).");
             }
             stream.Position = 0;
             return Image.Load<Rgb24>(_configuration, stream);

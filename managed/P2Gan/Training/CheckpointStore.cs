@@ -64,13 +64,27 @@ public sealed class CheckpointStore(string directory)
     /// <param name="stepOf">The steps completed that a state records.</param>
     /// <param name="logger">Receives the warnings; may be null.</param>
     /// <returns>Null when there is none.</returns>
-    public (string Path, TState State)? Newest<TState>(Func<string, TState> readState, Func<TState, long> stepOf, ILogger? logger = null)
+    public (string Path, TState State)? Newest<TState>(Func<string, TState> readState, Func<TState, long> stepOf, ILogger? logger = null) =>
+        Newest(readState, stepOf, verify: null, logger, unusable: null);
+
+    /// <summary>
+    /// As <see cref="Newest{TState}(Func{string, TState}, Func{TState, long}, ILogger?)"/>, and the file must
+    /// also pass <paramref name="verify"/> (e.g. load the whole model): newest first, a file that fails it
+    /// is skipped with a warning naming it and the next older one is tried. Files are never changed here.
+    /// </summary>
+    /// <param name="readState">Reads a checkpoint file's state.</param>
+    /// <param name="stepOf">The steps completed that a state records.</param>
+    /// <param name="verify">Throws (as <paramref name="readState"/>) when a file does not load; null: no check.</param>
+    /// <param name="logger">Receives the warnings; may be null.</param>
+    /// <param name="unusable">Receives the paths skipped as unreadable or not loading; may be null.</param>
+    public (string Path, TState State)? Newest<TState>(Func<string, TState> readState, Func<TState, long> stepOf,
+        Action<string>? verify, ILogger? logger, ICollection<string>? unusable)
     {
         ArgumentNullException.ThrowIfNull(readState);
         ArgumentNullException.ThrowIfNull(stepOf);
         var candidates = StepCheckpoints().Select(c => c.Path).Reverse().ToList();
         if (File.Exists(FinalPath)) candidates.Insert(0, FinalPath);
-        (string Path, TState State, long Step)? best = null;
+        var readable = new List<(string Path, TState State, long Step)>();
         foreach (string path in candidates)
         {
             TState state;
@@ -81,15 +95,34 @@ public sealed class CheckpointStore(string directory)
             catch (Exception e) when (IsUnreadable(e))
             {
                 logger?.LogWarning("Ignoring unreadable checkpoint {Path}: {Message}", path, e.Message.ReplaceLineEndings(" ").Trim());
+                unusable?.Add(path);
                 continue;
             }
-            long step = stepOf(state);
-            if (best is null || step > best.Value.Step) best = (path, state, step);
+            readable.Add((path, state, stepOf(state)));
         }
-        return best is { } b ? (b.Path, b.State) : null;
+        // Stable: final.ckpt (first among the candidates) wins a tie.
+        foreach (var c in readable.OrderByDescending(c => c.Step))
+        {
+            if (verify is not null)
+            {
+                try
+                {
+                    verify(c.Path);
+                }
+                catch (Exception e) when (IsUnreadable(e))
+                {
+                    logger?.LogWarning("Ignoring checkpoint {Path}, which does not load (truncated or corrupt?): {Message}; kept as it is",
+                        c.Path, e.Message.ReplaceLineEndings(" ").Trim());
+                    unusable?.Add(c.Path);
+                    continue;
+                }
+            }
+            return (c.Path, c.State);
+        }
+        return null;
     }
 
-    /// <summary>The newest checkpoint and its step, as <see cref="Newest{TState}"/> finds it with
+    /// <summary>The newest checkpoint and its step, as <see cref="Newest{TState}(Func{string, TState}, Func{TState, long}, ILogger?)"/> finds it with
     /// <paramref name="readStep"/> reading a file's step.</summary>
     /// <returns>Null when there is none.</returns>
     public (string Path, long Step)? Newest(Func<string, long> readStep, ILogger? logger = null) =>
@@ -118,15 +151,17 @@ public sealed class CheckpointStore(string directory)
     /// <param name="step">The step the run continues from.</param>
     /// <param name="readStep">Reads a checkpoint file's step (for final.ckpt and best.ckpt); a file it cannot
     /// read is set aside.</param>
+    /// <param name="except">Files left as they are (e.g. corrupt ones the caller keeps apart); may be null.</param>
     /// <returns>The files renamed (their old paths).</returns>
-    public IReadOnlyList<string> SetAsideNewerThan(long step, Func<string, long> readStep)
+    public IReadOnlyList<string> SetAsideNewerThan(long step, Func<string, long> readStep, IReadOnlyCollection<string>? except = null)
     {
         ArgumentNullException.ThrowIfNull(readStep);
-        var newer = StepCheckpoints().Where(c => c.Step > step).Select(c => c.Path).ToList();
+        var skip = new HashSet<string>((except ?? []).Select(Path.GetFullPath), PathComparer);
+        var newer = StepCheckpoints().Where(c => c.Step > step && !skip.Contains(c.Path)).Select(c => c.Path).ToList();
         // best.ckpt too: the resumed run compares against the best value of its own past only.
         foreach (string path in new[] { FinalPath, BestPath })
         {
-            if (!File.Exists(path)) continue;
+            if (!File.Exists(path) || skip.Contains(path)) continue;
             long fileStep;
             try { fileStep = readStep(path); }
             catch (Exception e) when (IsUnreadable(e)) { fileStep = long.MaxValue; }
@@ -137,11 +172,14 @@ public sealed class CheckpointStore(string directory)
     }
 
     /// <summary>Deletes the oldest step checkpoints so that <paramref name="keep"/> remain (0 keeps all).</summary>
+    /// <param name="keep">Step checkpoints to keep (the newest).</param>
+    /// <param name="except">Files neither counted nor deleted (e.g. corrupt ones kept for the user); may be null.</param>
     /// <returns>The files deleted.</returns>
-    public IReadOnlyList<string> Rotate(int keep)
+    public IReadOnlyList<string> Rotate(int keep, IReadOnlyCollection<string>? except = null)
     {
         if (keep <= 0) return [];
-        var all = StepCheckpoints();
+        var skip = new HashSet<string>((except ?? []).Select(Path.GetFullPath), PathComparer);
+        var all = StepCheckpoints().Where(c => !skip.Contains(c.Path)).ToList();
         var deleted = new List<string>();
         for (int i = 0; i < all.Count - keep; i++)
         {
@@ -150,6 +188,8 @@ public sealed class CheckpointStore(string directory)
         }
         return deleted;
     }
+
+    private static StringComparer PathComparer => OperatingSystem.IsWindows() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
 
     private static bool IsUnreadable(Exception e) => e is P2Gan.Native.P2GanException or InvalidDataException or IOException;
 }

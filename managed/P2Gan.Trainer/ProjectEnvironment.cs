@@ -1,0 +1,25 @@
+namespace P2Gan.Trainer;
+
+/// <summary>
+/// The P2GAN_* environment variables the project itself uses that are no 'p2gan train' options
+/// (the library, its tests, benchmarks, build and GPU scripts). 'p2gan train' reads every other
+/// P2GAN_&lt;Key&gt; as an option and refuses one whose key is no option; these are let through.
+/// </summary>
+public static class ProjectEnvironment
+{
+    public static readonly IReadOnlySet<string> Variables = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+    {
+        "P2GAN_NATIVE_LIBRARY",   // path of libp2gan (P2Gan SDK)
+        "P2GAN_CACHE_DIR",        // evaluation cache (classifier, real statistics)
+        "P2GAN_REQUIRE_NATIVE",   // tests: fail instead of skipping without libp2gan
+        "P2GAN_BENCH_NATIVE",     // benchmarks: the native library to measure
+        "P2GAN_CONFIGURATION",    // build scripts: Debug/Release
+        "P2GAN_ARTIFACTS_DIR",    // build scripts
+        "P2GAN_CUDA_ARCH",        // build scripts
+        "P2GAN_SYSTEM_PYTHON",    // build and test scripts
+        "P2GAN_TEST_DATA_DIR",    // tests
+        "P2GAN_REPORT_SCREENSHOT",// report tests
+        "P2GAN_GPU_BUILD_DIR", "P2GAN_GPU_DEVICE", "P2GAN_GPU_EAGER", "P2GAN_GPU_SETTINGS", // GPU check scripts
+        "P2GAN_GPU_SETTING_TIMEOUT", "P2GAN_GPU_SKIP_BUILD", "P2GAN_GPU_STEPS", "P2GAN_GPU_WARMUP",
+    };
+}
