@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -1074,6 +1075,91 @@ TEST(Checkpoint, LoadsAFormat1CheckpointOfThePreviousRelease) {
     p2gan_model_destroy(reloaded);
     p2gan_model_destroy(model);
     fs::remove_all(dir_out);
+}
+
+// Format-1 checkpoints have no checksum: they still load, with a warning through the log.
+TEST(Checkpoint, AFormat1CheckpointLoadsWithAWarningThatItIsUnverified) {
+    const std::string checkpoint = std::string(P2GAN_TEST_DATA_DIR) + "/legacy_abi2.ckpt";
+    if (!fs::exists(checkpoint)) GTEST_SKIP() << checkpoint << " is missing";
+    static std::vector<std::pair<int32_t, std::string>> seen;
+    seen.clear();
+    ASSERT_EQ(p2gan_log_set([](int32_t level, const char* m, void*) { seen.emplace_back(level, m); }, nullptr),
+              P2GAN_STATUS_OK);
+    p2gan_model* model = nullptr;
+    const auto status = p2gan_model_load(checkpoint.c_str(), nullptr, &model);
+    ASSERT_EQ(p2gan_log_set(nullptr, nullptr), P2GAN_STATUS_OK);
+    ASSERT_EQ(status, P2GAN_STATUS_OK) << last_error();
+    p2gan_model_destroy(model);
+    const auto warning = std::find_if(seen.begin(), seen.end(), [](const auto& entry) {
+        return entry.second.find("has no checksum (format 1); it is loaded unverified") != std::string::npos;
+    });
+    ASSERT_NE(warning, seen.end());
+    EXPECT_EQ(warning->first, P2GAN_LOG_WARNING);
+}
+
+// Sets an environment variable for a scope.
+class ScopedEnv {
+public:
+    ScopedEnv(const char* name, const char* value) : name_(name) { ::setenv(name, value, 1); }
+    ~ScopedEnv() { ::unsetenv(name_); }
+    ScopedEnv(const ScopedEnv&) = delete;
+    ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+private:
+    const char* name_;
+};
+
+TEST(MemoryGuard, AModelFarBeyondTheMachinesMemoryIsRefusedBeforeAllocating) {
+    if (!fs::exists("/proc/meminfo")) GTEST_SKIP() << "no /proc/meminfo: the available memory is unknown";
+    ::unsetenv("P2GAN_MEMORY_LIMIT_MB");
+    auto p = tiny();
+    p.channels = 3;
+    p.base_channels = 1024;
+    p.resolution = 128;
+    p.noise_dim = 128;
+    p.posterior_dim = 128;
+    const auto start = std::chrono::steady_clock::now();
+    p2gan_model* model = nullptr;
+    const auto status = p2gan_model_create(&p, nullptr, &model);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    EXPECT_EQ(status, P2GAN_STATUS_INVALID_ARGUMENT);
+    EXPECT_EQ(model, nullptr);
+    p2gan_model_destroy(model);
+    const auto message = last_error();
+    EXPECT_NE(message.find("this model needs about "), std::string::npos) << message;
+    EXPECT_NE(message.find(" MiB (parameters and optimizer state "), std::string::npos) << message;
+    EXPECT_NE(message.find(" MiB available"), std::string::npos) << message;
+    EXPECT_LT(seconds, 0.5);
+}
+
+TEST(MemoryGuard, TheEnvironmentLimitRefusesEvenATinyModelAtCreateAndLoad) {
+    const auto dir = fs::temp_directory_path() / ("p2gan_memory_guard_" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    const auto file = (dir / "tiny.ckpt").string();
+    const auto p = tiny();
+    p2gan_model* model = nullptr;
+    ASSERT_EQ(p2gan_model_create(&p, nullptr, &model), P2GAN_STATUS_OK) << last_error();
+    ASSERT_EQ(p2gan_model_save(model, file.c_str(), ""), P2GAN_STATUS_OK) << last_error();
+    p2gan_model_destroy(model);
+    {
+        ScopedEnv limit("P2GAN_MEMORY_LIMIT_MB", "1");
+        model = nullptr;
+        EXPECT_EQ(p2gan_model_create(&p, nullptr, &model), P2GAN_STATUS_INVALID_ARGUMENT);
+        EXPECT_EQ(model, nullptr);
+        EXPECT_NE(last_error().find("more than the 1 MiB available"), std::string::npos) << last_error();
+        EXPECT_NE(last_error().find("P2GAN_MEMORY_LIMIT_MB"), std::string::npos) << last_error();
+        EXPECT_EQ(p2gan_model_load(file.c_str(), nullptr, &model), P2GAN_STATUS_INVALID_ARGUMENT);
+        EXPECT_EQ(model, nullptr);
+        EXPECT_NE(last_error().find("this model needs about "), std::string::npos) << last_error();
+    }
+    {
+        ScopedEnv limit("P2GAN_MEMORY_LIMIT_MB", "100000");
+        ASSERT_EQ(p2gan_model_load(file.c_str(), nullptr, &model), P2GAN_STATUS_OK) << last_error();
+        p2gan_model_destroy(model);
+    }
+    ASSERT_EQ(p2gan_model_create(&p, nullptr, &model), P2GAN_STATUS_OK) << last_error();  // unset again
+    p2gan_model_destroy(model);
+    fs::remove_all(dir);
 }
 
 }  // namespace

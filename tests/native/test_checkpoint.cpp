@@ -5,9 +5,12 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
+#include <random>
 #include <vector>
 
 #include "io/checkpoint.h"
+#include "io/tensor_file.h"
 #include "runtime/errors.h"
 #include "test_support.h"
 
@@ -161,6 +164,188 @@ TEST_F(CheckpointTest, TruncatedMissingAndForeignFilesAreRefused) {
 TEST_F(CheckpointTest, UnwritableDestinationIsAnIoError) {
     Model model(tiny_params(), testing::cpu_runtime());
     EXPECT_EQ(status_of([&] { save_checkpoint(model, path("no/such/dir/x.ckpt")); }), P2GAN_STATUS_IO_ERROR);
+}
+
+std::string read_bytes(const std::string& file) {
+    std::ifstream in(file, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+void write_bytes(const std::string& file, const std::string& bytes) {
+    std::ofstream(file, std::ios::binary | std::ios::trunc) << bytes;
+}
+
+// Offsets of each section's content in a tensor file: name -> [begin, end).
+std::map<std::string, std::pair<size_t, size_t>> section_spans(const std::string& bytes) {
+    auto u32 = [&](size_t at) {
+        uint32_t v = 0;
+        for (int i = 0; i < 4; ++i) v |= static_cast<uint32_t>(static_cast<unsigned char>(bytes[at + i])) << (8 * i);
+        return v;
+    };
+    auto u64 = [&](size_t at) {
+        uint64_t v = 0;
+        for (int i = 0; i < 8; ++i) v |= static_cast<uint64_t>(static_cast<unsigned char>(bytes[at + i])) << (8 * i);
+        return v;
+    };
+    std::map<std::string, std::pair<size_t, size_t>> spans;
+    const auto count = u32(12);
+    size_t at = 16;
+    for (uint32_t i = 0; i < count; ++i) {
+        const auto name_size = u32(at);
+        const auto name = bytes.substr(at + 4, name_size);
+        at += 4 + name_size;
+        const auto size = u64(at);
+        at += 8;
+        spans[name] = {at, at + size};
+        at += size;
+    }
+    return spans;
+}
+
+// Any exception, not only p2gan::Error: anything else would reach a host as INTERNAL_ERROR.
+p2gan_status load_status(Model& model, const std::string& file, std::string* message = nullptr) {
+    try {
+        restore_checkpoint(model, file);
+    } catch (const Error& e) {
+        if (message) *message = e.what();
+        return e.status();
+    } catch (const std::exception& e) {
+        if (message) *message = e.what();
+        return P2GAN_STATUS_INTERNAL_ERROR;
+    }
+    return P2GAN_STATUS_OK;
+}
+
+std::vector<torch::Tensor> all_tensors(Model& model) {
+    std::vector<torch::Tensor> out;
+    for (auto& [name, t] : model.named_tensors()) out.push_back(t.detach().clone());
+    out.push_back(model.random_generator().get_state());
+    out.push_back(torch::tensor(model.step()));
+    return out;
+}
+
+bool same_tensors(const std::vector<torch::Tensor>& a, const std::vector<torch::Tensor>& b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i) {
+        if (a[i].sizes() != b[i].sizes() || !torch::equal(a[i], b[i])) return false;
+    }
+    return true;
+}
+
+TEST_F(CheckpointTest, EveryFileEndsWithTheChecksumOfItsSections) {
+    Model model(tiny_params(), testing::cpu_runtime());
+    save_checkpoint(model, path("a.ckpt"), "host");
+    const auto bytes = read_bytes(path("a.ckpt"));
+    const auto spans = section_spans(bytes);
+    ASSERT_EQ(spans.count("sha256"), 1u);
+    EXPECT_EQ(spans.at("sha256").second, bytes.size());  // the last section
+    EXPECT_EQ(spans.at("sha256").second - spans.at("sha256").first, 64u);
+    // The reader verifies and drops it.
+    constexpr TensorFileKind kind{{'P', '2', 'G', 'A', 'N', 'C', 'K', 'P'}, "checkpoint"};
+    std::ifstream in;
+    ASSERT_EQ(open_tensor_file(in, path("a.ckpt"), kind), 2u);
+    const auto sections = read_tensor_file_sections(in, path("a.ckpt"), kind);
+    EXPECT_EQ(sections.count("sha256"), 0u);
+    EXPECT_EQ(sections.at("host_state"), "host");
+}
+
+TEST_F(CheckpointTest, ADamagedArchiveIsRefusedBeforeItIsParsed) {
+    auto p = tiny_params(5);
+    Model model(p, testing::cpu_runtime());
+    model.train_step(image_batch(p, 2));
+    save_checkpoint(model, path("good.ckpt"));
+    auto bytes = read_bytes(path("good.ckpt"));
+    const auto archive = section_spans(bytes).at("archive");
+    bytes[(archive.first + archive.second) / 2] ^= 0x10;
+    write_bytes(path("bad.ckpt"), bytes);
+
+    Model target(tiny_params(6), testing::cpu_runtime());
+    const auto before = all_tensors(target);
+    std::string message;
+    EXPECT_EQ(load_status(target, path("bad.ckpt"), &message), P2GAN_STATUS_CHECKPOINT_MISMATCH);
+    EXPECT_NE(message.find("is damaged: checksum mismatch ("), std::string::npos) << message;
+    EXPECT_TRUE(same_tensors(before, all_tensors(target)));  // untouched
+    EXPECT_EQ(status_of([&] { read_checkpoint_params(path("bad.ckpt")); }), P2GAN_STATUS_CHECKPOINT_MISMATCH);
+}
+
+TEST_F(CheckpointTest, AFileWithoutItsChecksumIsRefused) {
+    Model model(tiny_params(), testing::cpu_runtime());
+    save_checkpoint(model, path("good.ckpt"));
+    auto bytes = read_bytes(path("good.ckpt"));
+    const auto spans = section_spans(bytes);
+    // Drop the last section (its 4 + 6 + 8 header bytes and 64 digits) and fix the count.
+    bytes.resize(spans.at("sha256").first - 8 - 6 - 4);
+    bytes[12] = static_cast<char>(bytes[12] - 1);
+    write_bytes(path("bare.ckpt"), bytes);
+    std::string message;
+    EXPECT_EQ(load_status(model, path("bare.ckpt"), &message), P2GAN_STATUS_CHECKPOINT_MISMATCH);
+    EXPECT_NE(message.find("no sha256 section"), std::string::npos) << message;
+}
+
+// Seeded: 50 single-byte flips anywhere in the file. Each load fails with a status (never an
+// internal error, never a crash) or, if a flip hit bytes outside the checksummed content,
+// gives exactly the saved model.
+TEST_F(CheckpointTest, RandomByteFlipsNeverLoadADifferentModel) {
+    auto p = tiny_params(8);
+    Model model(p, testing::cpu_runtime());
+    model.train_step(image_batch(p, 2));
+    save_checkpoint(model, path("good.ckpt"), "{\"epoch\": 1}");
+    const auto saved = all_tensors(model);
+    const auto good = read_bytes(path("good.ckpt"));
+    Model target(tiny_params(9), testing::cpu_runtime());
+    std::mt19937_64 rng(20261201);
+    for (int i = 0; i < 50; ++i) {
+        auto bytes = good;
+        const size_t at = rng() % bytes.size();
+        bytes[at] = static_cast<char>(bytes[at] ^ static_cast<char>(1 + rng() % 255));
+        write_bytes(path("flip.ckpt"), bytes);
+        std::string message;
+        const auto status = load_status(target, path("flip.ckpt"), &message);
+        if (status == P2GAN_STATUS_OK) {
+            EXPECT_TRUE(same_tensors(saved, all_tensors(target))) << "flip at " << at;
+        } else {
+            EXPECT_NE(status, P2GAN_STATUS_INTERNAL_ERROR) << "flip at " << at << ": " << message;
+        }
+        if (at >= 16) {
+            EXPECT_NE(status, P2GAN_STATUS_OK) << "flip at " << at << " went unnoticed";
+        }
+    }
+}
+
+TEST_F(CheckpointTest, TruncationsAreRefused) {
+    Model model(tiny_params(), testing::cpu_runtime());
+    save_checkpoint(model, path("good.ckpt"));
+    const auto good = read_bytes(path("good.ckpt"));
+    std::mt19937_64 rng(7);
+    for (int i = 0; i < 20; ++i) {
+        const size_t length = rng() % good.size();
+        write_bytes(path("cut.ckpt"), good.substr(0, length));
+        std::string message;
+        const auto status = load_status(model, path("cut.ckpt"), &message);
+        EXPECT_TRUE(status == P2GAN_STATUS_IO_ERROR || status == P2GAN_STATUS_CHECKPOINT_MISMATCH)
+            << "length " << length << ": status " << status << " " << message;
+    }
+}
+
+TEST_F(CheckpointTest, TheContainerChecksumsEveryKindOfFile) {
+    constexpr TensorFileKind kind{{'P', '2', 'G', 'A', 'N', 'T', 'S', 'T'}, "test file"};
+    write_tensor_file(path("t.bin"), kind, 2, {{"a", "alpha"}, {"b", std::string(100, 'x')}});
+    {
+        std::ifstream in;
+        ASSERT_EQ(open_tensor_file(in, path("t.bin"), kind), 2u);
+        const auto sections = read_tensor_file_sections(in, path("t.bin"), kind);
+        EXPECT_EQ(sections, (TensorFileSections{{"a", "alpha"}, {"b", std::string(100, 'x')}}));
+    }
+    auto bytes = read_bytes(path("t.bin"));
+    bytes[section_spans(bytes).at("b").first + 50] = 'y';
+    write_bytes(path("t.bin"), bytes);
+    std::ifstream in;
+    open_tensor_file(in, path("t.bin"), kind);
+    std::string message;
+    EXPECT_EQ(status_of([&] { read_tensor_file_sections(in, path("t.bin"), kind); }, &message),
+              P2GAN_STATUS_CHECKPOINT_MISMATCH);
+    EXPECT_NE(message.find("test file " + path("t.bin") + " is damaged: checksum mismatch"), std::string::npos)
+        << message;
 }
 
 }  // namespace

@@ -4,7 +4,11 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 
+#include <limits>
+#include <sstream>
+
 #include "runtime/errors.h"
+#include "train/memory_guard.h"
 #include "train/model.h"
 #include "test_support.h"
 
@@ -209,6 +213,139 @@ TEST(Model, NonFiniteLossSkipsTheUpdate) {
     }
     EXPECT_EQ(model.step(), 0);
     EXPECT_TRUE(all_equal(g0, snapshot(*model.generator())));
+}
+
+}  // namespace
+}  // namespace p2gan
+
+namespace p2gan {
+namespace {
+
+// Everything a train step may change, copied: every tensor of D, G and G_ema, both Adam
+// states (moments and step counts) and the RNG state.
+struct FullState {
+    std::vector<std::pair<std::string, torch::Tensor>> tensors;
+    torch::Tensor rng;
+    int64_t step;
+};
+
+void add_adam(FullState& s, torch::optim::Adam& opt, const std::string& prefix) {
+    int index = 0;
+    for (auto& group : opt.param_groups()) {
+        for (auto& p : group.params()) {
+            const auto name = prefix + std::to_string(index++);
+            std::ostringstream key;
+            key << p.unsafeGetTensorImpl();
+            const auto it = opt.state().find(key.str());
+            if (it == opt.state().end()) {
+                s.tensors.emplace_back(name + ".none", torch::zeros({1}));
+                continue;
+            }
+            auto& st = static_cast<torch::optim::AdamParamState&>(*it->second);
+            s.tensors.emplace_back(name + ".exp_avg", st.exp_avg().clone());
+            s.tensors.emplace_back(name + ".exp_avg_sq", st.exp_avg_sq().clone());
+            s.tensors.emplace_back(name + ".step", torch::tensor(st.step(), torch::kInt64));
+        }
+    }
+}
+
+FullState full_state(Model& model) {
+    FullState s;
+    for (auto& [name, t] : model.named_tensors()) s.tensors.emplace_back(name, t.detach().clone());
+    add_adam(s, model.discriminator_optimizer(), "opt_D.");
+    add_adam(s, model.generator_optimizer(), "opt_G.");
+    s.rng = model.random_generator().get_state();
+    s.step = model.step();
+    return s;
+}
+
+void expect_identical(const FullState& a, const FullState& b) {
+    ASSERT_EQ(a.tensors.size(), b.tensors.size());
+    for (size_t i = 0; i < a.tensors.size(); ++i) {
+        EXPECT_EQ(a.tensors[i].first, b.tensors[i].first);
+        EXPECT_TRUE(a.tensors[i].second.sizes() == b.tensors[i].second.sizes() &&
+                    torch::equal(a.tensors[i].second, b.tensors[i].second))
+            << a.tensors[i].first;
+    }
+    EXPECT_TRUE(torch::equal(a.rng, b.rng)) << "RNG state";
+    EXPECT_EQ(a.step, b.step);
+}
+
+p2gan_status step_status(Model& model, const torch::Tensor& real) {
+    try {
+        model.train_step(real);
+    } catch (const Error& e) {
+        return e.status();
+    }
+    return P2GAN_STATUS_OK;
+}
+
+// A refused step (here L_G, after D's update of the same step) changes nothing at all, and
+// training afterwards is exactly the training of a model that never saw it.
+TEST(Model, RefusedStepIsANoOp) {
+    for (const int kernels : {P2GAN_KERNELS_FAST, P2GAN_KERNELS_REFERENCE}) {
+        auto p = tiny_params(21);
+        p.ema_decay = 0.5f;
+        Model model(p, testing::cpu_runtime(kernels));
+        Model reference(p, testing::cpu_runtime(kernels));
+        const auto real = image_batch(p, 4);
+        ASSERT_EQ(step_status(model, real), P2GAN_STATUS_OK);
+        ASSERT_EQ(step_status(reference, real), P2GAN_STATUS_OK);
+
+        model.set_learning_rates(1e30, 1e30);
+        const auto before = full_state(model);
+        ASSERT_EQ(step_status(model, real), P2GAN_STATUS_NON_FINITE_LOSS) << "kernels " << kernels;
+        expect_identical(before, full_state(model));
+        EXPECT_EQ(model.step(), 1);
+
+        model.set_learning_rates(p.lr_d, p.lr_g);
+        ASSERT_EQ(step_status(model, real), P2GAN_STATUS_OK);
+        ASSERT_EQ(step_status(reference, real), P2GAN_STATUS_OK);
+        expect_identical(full_state(reference), full_state(model));
+    }
+}
+
+// Refused at L_D (before any optimizer ran, but after the forward passes moved SN's u/v and
+// G's batch-norm statistics), on the very first step: no Adam state is left behind either.
+TEST(Model, StepRefusedAtTheDiscriminatorLossIsANoOp) {
+    auto p = tiny_params(22);
+    Model model(p, testing::cpu_runtime());
+    Model reference(p, testing::cpu_runtime());
+    const auto real = image_batch(p, 2);
+    auto bad = real.clone();
+    bad[0][0][0][0] = std::numeric_limits<float>::infinity();
+    const auto before = full_state(model);
+    ASSERT_EQ(step_status(model, bad), P2GAN_STATUS_NON_FINITE_LOSS);
+    expect_identical(before, full_state(model));
+    ASSERT_EQ(step_status(model, real), P2GAN_STATUS_OK);
+    ASSERT_EQ(step_status(reference, real), P2GAN_STATUS_OK);
+    expect_identical(full_state(reference), full_state(model));
+}
+
+// The memory guard's parameter counts are the networks' own, for every architecture knob.
+TEST(MemoryGuard, ParameterCountsAreTheNetworksOwn) {
+    for (const auto& [resolution, base, mode] :
+         std::vector<std::tuple<int, int, int>>{{32, 4, P2GAN_ADAIN_STATISTICS}, {64, 3, P2GAN_ADAIN_AFFINE}}) {
+        auto p = tiny_params();
+        p.resolution = resolution;
+        p.base_channels = base;
+        p.adain_mode = mode;
+        p.channels = 3;
+        Model model(p, testing::cpu_runtime());
+        auto count = [](const std::vector<torch::Tensor>& tensors) {
+            int64_t n = 0;
+            for (const auto& t : tensors) n += t.numel();
+            return n;
+        };
+        const auto sizes = network_sizes(model.network());
+        EXPECT_EQ(sizes.d_parameters, count(model.discriminator()->parameters()));
+        EXPECT_EQ(sizes.d_buffers, count(model.discriminator()->buffers()));
+        EXPECT_EQ(sizes.g_parameters, count(model.generator()->parameters()));
+        EXPECT_EQ(sizes.g_buffers, count(model.generator()->buffers()));
+        const auto estimate = estimate_model_memory(p, model.network());
+        EXPECT_GT(estimate.state_bytes, 4.0 * (sizes.d_parameters + sizes.g_parameters));
+        EXPECT_GT(estimate.activation_bytes, 0.0);
+    }
 }
 
 }  // namespace

@@ -37,7 +37,7 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(NativeAbi.LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int p2gan_runtime_params_init(NativeRuntimeParams* @params);
 
-    /// <summary>Creates a model; runtime may be NULL (the defaults). Free it with p2gan_model_destroy.</summary>
+    /// <summary>Creates a model; runtime may be NULL (the defaults). Free it with p2gan_model_destroy. A model whose estimated memory (parameters, optimizer state, activations for a batch of 64) exceeds the available memory (MemAvailable on Linux) or P2GAN_MEMORY_LIMIT_MB (MiB) is refused with P2GAN_STATUS_INVALID_ARGUMENT before anything is allocated; the same holds for p2gan_model_load.</summary>
     [LibraryImport(NativeAbi.LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int p2gan_model_create(NativeModelParams* @params, NativeRuntimeParams* runtime, out SafeModelHandle outModel);
 
@@ -64,7 +64,7 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(NativeAbi.LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int p2gan_model_set_ema_decay(SafeModelHandle model, float decay);
 
-    /// <summary>One training iteration on a batch of real images, shape [B, C, H, W] (rank 4): a D update, then a G update when step &gt;= pretrain_steps and (step - pretrain_steps + 1) % n_dis == 0, where step counts the steps completed before this one. out_metrics-&gt;struct_size is set by the caller. Non-finite inputs are refused (P2GAN_STATUS_NON_FINITE_INPUT) and a non-finite loss leaves every weight untouched (P2GAN_STATUS_NON_FINITE_LOSS).</summary>
+    /// <summary>One training iteration on a batch of real images, shape [B, C, H, W] (rank 4): a D update, then a G update when step &gt;= pretrain_steps and (step - pretrain_steps + 1) % n_dis == 0, where step counts the steps completed before this one. out_metrics-&gt;struct_size is set by the caller. A step refused with any status (P2GAN_STATUS_NON_FINITE_LOSS included) is a no-op: weights, buffers, optimizer state, step count and random state are exactly as before the call. Non-finite inputs are refused (P2GAN_STATUS_NON_FINITE_INPUT) and a non-finite loss leaves every weight untouched (P2GAN_STATUS_NON_FINITE_LOSS).</summary>
     [LibraryImport(NativeAbi.LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int p2gan_model_train_step(SafeModelHandle model, float* real, nuint realCount, long* shape, nuint rank, NativeStepMetrics* outMetrics);
 
@@ -88,7 +88,7 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(NativeAbi.LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int p2gan_model_forward(SafeModelHandle model, float* real, nuint realCount, long* shape, nuint rank, float* noise, nuint noiseCount, float* posteriorNoise, nuint posteriorNoiseCount, float* outMuReal, float* outSigmaReal, float* outCodes, float* outFake, float* outMuFake, float* outSigmaFake, nuint posteriorCount, nuint fakeCount, NativeLosses* outLosses);
 
-    /// <summary>Writes one checkpoint file atomically (temporary file, fsync, rename). host_state may be NULL or a NUL-terminated UTF-8 string (at most 16 MiB) that the host wants kept with the weights, e.g. its data-order position and schedules as JSON; read it back with p2gan_checkpoint_read_host_state.</summary>
+    /// <summary>Checkpoints carry a SHA-256 of their content, verified before anything is parsed: a damaged file is refused with P2GAN_STATUS_CHECKPOINT_MISMATCH. Format-1 checkpoints (ABI 1 and 2) have none and load with a warning. Writes one checkpoint file atomically (temporary file, fsync, rename). host_state may be NULL or a NUL-terminated UTF-8 string (at most 16 MiB) that the host wants kept with the weights, e.g. its data-order position and schedules as JSON; read it back with p2gan_checkpoint_read_host_state.</summary>
     [LibraryImport(NativeAbi.LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int p2gan_model_save(SafeModelHandle model, string? path, string? hostState);
 

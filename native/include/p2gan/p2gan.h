@@ -242,7 +242,11 @@ static inline p2gan_runtime_params p2gan_runtime_default_params(void) {
     return params;
 }
 
-/* Creates a model; runtime may be NULL (the defaults). Free it with p2gan_model_destroy. */
+/* Creates a model; runtime may be NULL (the defaults). Free it with p2gan_model_destroy.
+ * A model whose estimated memory (parameters, optimizer state, activations for a batch of
+ * 64) exceeds the available memory (MemAvailable on Linux) or P2GAN_MEMORY_LIMIT_MB (MiB) is
+ * refused with P2GAN_STATUS_INVALID_ARGUMENT before anything is allocated; the same holds
+ * for p2gan_model_load. */
 P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_model_create(const p2gan_model_params* params,
                                                                const p2gan_runtime_params* runtime,
                                                                p2gan_model** out_model);
@@ -264,7 +268,9 @@ P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_model_set_ema_decay(p2gan_mod
 /* One training iteration on a batch of real images, shape [B, C, H, W] (rank 4):
  * a D update, then a G update when step >= pretrain_steps and
  * (step - pretrain_steps + 1) % n_dis == 0, where step counts the steps completed before
- * this one. out_metrics->struct_size is set by the caller.
+ * this one. out_metrics->struct_size is set by the caller. A step refused with any status
+ * (P2GAN_STATUS_NON_FINITE_LOSS included) is a no-op: weights, buffers, optimizer state,
+ * step count and random state are exactly as before the call.
  * Non-finite inputs are refused (P2GAN_STATUS_NON_FINITE_INPUT) and a non-finite loss
  * leaves every weight untouched (P2GAN_STATUS_NON_FINITE_LOSS). */
 P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_model_train_step(
@@ -311,7 +317,10 @@ P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_model_forward(
 
 /* ---- persistence -------------------------------------------------------------- */
 
-/* Writes one checkpoint file atomically (temporary file, fsync, rename). host_state may
+/* Checkpoints carry a SHA-256 of their content, verified before anything is parsed: a
+ * damaged file is refused with P2GAN_STATUS_CHECKPOINT_MISMATCH. Format-1 checkpoints (ABI
+ * 1 and 2) have none and load with a warning.
+ * Writes one checkpoint file atomically (temporary file, fsync, rename). host_state may
  * be NULL or a NUL-terminated UTF-8 string (at most 16 MiB) that the host wants kept
  * with the weights, e.g. its data-order position and schedules as JSON; read it back
  * with p2gan_checkpoint_read_host_state. */

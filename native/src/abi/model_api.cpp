@@ -13,6 +13,7 @@
 #include "config/settings.h"
 #include "runtime/errors.h"
 #include "runtime/log.h"
+#include "train/memory_guard.h"
 #include "train/model.h"
 #include "p2gan/p2gan.h"
 #include "io/safetensors.h"
@@ -86,6 +87,7 @@ p2gan_status p2gan_model_create(const p2gan_model_params* params, const p2gan_ru
         const auto r = runtime_or_default(runtime);
         p2gan::validate_model_params(p);
         p2gan::validate_runtime_params(r);
+        p2gan::check_model_memory(p, r);
         *out_model = new p2gan_model(p, r);
     });
 }
@@ -256,6 +258,7 @@ p2gan_status p2gan_model_load(const char* path, const p2gan_runtime_params* runt
         p2gan::validate_runtime_params(r);
         const auto params = p2gan::read_checkpoint_params(file);
         p2gan::validate_model_params(params);
+        p2gan::check_model_memory(params, r);
         auto created = std::make_unique<p2gan_model>(params, r);
         p2gan::restore_checkpoint(created->model, file);
         *out_model = created.release();

@@ -7,6 +7,7 @@
 #include "io/binary_io.h"
 #include "io/tensor_file.h"
 #include "runtime/errors.h"
+#include "runtime/log.h"
 
 namespace p2gan {
 namespace {
@@ -56,7 +57,13 @@ Contents read_format_2(std::istream& in, const std::string& path) {
 Contents read_checkpoint(const std::string& path, bool with_archive) {
     std::ifstream in;
     const auto version = open_tensor_file(in, path, kCheckpoint);
-    if (version == 1) return read_format_1(in, path, with_archive);
+    if (version == 1) {
+        if (with_archive) {
+            log_message(P2GAN_LOG_WARNING,
+                        "checkpoint " + path + " has no checksum (format 1); it is loaded unverified");
+        }
+        return read_format_1(in, path, with_archive);
+    }
     if (version == 2) return read_format_2(in, path);
     fail_unknown_format(path, kCheckpoint, version, kCheckpointFormatVersion);
 }

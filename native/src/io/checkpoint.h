@@ -3,9 +3,12 @@
 //   "settings"   the model settings as key=value lines (config/settings.h)
 //   "host_state" opaque to the core (the trainer keeps its loader position and schedules)
 //   "archive"    LibTorch archive: D, G, G_ema, both Adams, step, RNG state
+//   "sha256"     the checksum of the sections above (io/tensor_file.h), verified before
+//                the archive is parsed; a damaged file is refused (CHECKPOINT_MISMATCH)
 // Format version 1 (written by ABI v1/v2 libraries): "P2GANCKP" | u32 1 | u32 ABI version |
 // u32 n | settings text with runtime keys | u32 h | host state | u64 m | archive. Both are
-// read; versions above 2 are refused naming both versions.
+// read (format 1 has no checksum: it is loaded unverified, with a warning through the log);
+// versions above 2 are refused naming both versions.
 #pragma once
 
 #include <string>

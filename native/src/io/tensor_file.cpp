@@ -6,6 +6,7 @@
 
 #include "io/atomic_file.h"
 #include "io/binary_io.h"
+#include "io/sha256.h"
 #include "runtime/errors.h"
 
 namespace p2gan {
@@ -22,19 +23,38 @@ uint64_t remaining_bytes(std::istream& in) {
     return here < 0 || end < here ? 0 : static_cast<uint64_t>(end - here);
 }
 
+// Feeds one section's record (u32 name length, name, u64 size, bytes) to the checksum.
+void hash_section(Sha256& hash, const std::string& name, const std::string& content) {
+    std::string prefix;
+    put_le<uint32_t>(prefix, static_cast<uint32_t>(name.size()));
+    prefix += name;
+    put_le<uint64_t>(prefix, content.size());
+    hash.update(prefix.data(), prefix.size());
+    hash.update(content.data(), content.size());
+}
+
 }  // namespace
 
 void write_tensor_file(const std::string& path, const TensorFileKind& kind, uint32_t version,
                        const TensorFileSections& sections) {
+    if (sections.count(kChecksumSection) != 0) {
+        fail(P2GAN_STATUS_INTERNAL_ERROR, std::string("section name ") + kChecksumSection + " is reserved");
+    }
     std::string bytes(kind.magic, sizeof(kind.magic));
     put_le<uint32_t>(bytes, version);
-    put_le<uint32_t>(bytes, static_cast<uint32_t>(sections.size()));
-    for (const auto& [name, content] : sections) {
+    put_le<uint32_t>(bytes, static_cast<uint32_t>(sections.size() + 1));
+    Sha256 hash;
+    auto append = [&bytes](const std::string& name, const std::string& content) {
         put_le<uint32_t>(bytes, static_cast<uint32_t>(name.size()));
         bytes += name;
         put_le<uint64_t>(bytes, content.size());
         bytes += content;
+    };
+    for (const auto& [name, content] : sections) {
+        hash_section(hash, name, content);
+        append(name, content);
     }
+    append(kChecksumSection, hash.hex_digest());
     write_file_atomically(path, bytes);
 }
 
@@ -69,6 +89,9 @@ TensorFileSections read_tensor_file_sections(std::istream& in, const std::string
                                                    std::to_string(count) + " sections)");
     }
     TensorFileSections sections;
+    Sha256 hash;
+    std::string stored_digest;
+    bool has_digest = false;
     for (uint32_t i = 0; i < count; ++i) {
         const auto name_size = take_le<uint32_t>(in, kind.name, path, "section name length");
         if (name_size > kMaxSectionName) {
@@ -77,7 +100,35 @@ TensorFileSections read_tensor_file_sections(std::istream& in, const std::string
         }
         auto name = read_sized_block(in, path, kind, name_size, "a section name");
         const auto size = take_le<uint64_t>(in, kind.name, path, "section size");
-        sections[name] = read_sized_block(in, path, kind, size, ("section " + name).c_str());
+        auto content = read_sized_block(in, path, kind, size, ("section " + name).c_str());
+        if (name == kChecksumSection) {
+            if (i + 1 != count) {
+                fail(P2GAN_STATUS_CHECKPOINT_MISMATCH, std::string(kind.name) + " " + path +
+                                                           " is damaged: its sha256 section is not the last one");
+            }
+            stored_digest = std::move(content);
+            has_digest = true;
+            break;
+        }
+        if (sections.count(name) != 0) {
+            fail(P2GAN_STATUS_CHECKPOINT_MISMATCH, std::string(kind.name) + " " + path +
+                                                       " is damaged: section " + name + " appears twice");
+        }
+        hash_section(hash, name, content);
+        sections[name] = std::move(content);
+    }
+    // Verified before any section is interpreted (the archive parser never sees damaged bytes).
+    if (!has_digest) {
+        fail(P2GAN_STATUS_CHECKPOINT_MISMATCH, std::string(kind.name) + " " + path +
+                                                   " is damaged: it has no sha256 section (every file of this "
+                                                   "format version ends with one)");
+    }
+    const auto computed = hash.hex_digest();
+    if (computed != stored_digest) {
+        fail(P2GAN_STATUS_CHECKPOINT_MISMATCH,
+             std::string(kind.name) + " " + path + " is damaged: checksum mismatch (stored " +
+                 (stored_digest.size() == 64 ? stored_digest : std::string("an invalid digest")) + ", content hashes to " +
+                 computed + ")");
     }
     return sections;
 }

@@ -4,6 +4,8 @@
 #include <torch/cuda.h>
 
 #include <cmath>
+#include <sstream>
+#include <type_traits>
 
 #include "config/settings.h"
 #include "runtime/errors.h"
@@ -79,6 +81,20 @@ torch::Tensor promoted_codes(const p2gan_model_params& p, const Priors& priors, 
                              const torch::Tensor& code_noise) {
     if (p.posterior_promotion == 0) return priors.midpoint.mean + priors.midpoint.std * code_noise;
     return real.mu + real.sigma * code_noise;
+}
+
+// The Adam state's key of a parameter: its TensorImpl, as a string in LibTorch 1.x, as the
+// pointer itself in later versions (as in train/fused_adam.cpp).
+template <typename StateMap>
+typename StateMap::key_type adam_state_key(const StateMap&, const torch::Tensor& p) {
+    using Key = typename StateMap::key_type;
+    if constexpr (std::is_same_v<Key, std::string>) {
+        std::ostringstream text;
+        text << p.unsafeGetTensorImpl();
+        return text.str();
+    } else {
+        return static_cast<Key>(p.unsafeGetTensorImpl());
+    }
 }
 
 }  // namespace
@@ -241,7 +257,100 @@ void Model::mark_phase(double StepTimings::*phase) {
     phase_start_ = now;
 }
 
+// D's parameters and Adam state change only in the D update, which a later check can
+// refuse only when a G update follows (L_G); they are kept only then. The buffers (SN's
+// u/v, G's batch-norm statistics) and the RNG change before L_D is checked: always kept.
+// G's parameters, its Adam state and the EMA change only after the last check.
+void Model::take_step_snapshot(bool with_d_update) {
+    torch::NoGradGuard no_grad;
+    auto& s = snapshot_;
+    s.live.clear();
+    s.adam_steps.clear();
+    s.stateless_params.clear();
+    for (auto& b : d_->buffers()) s.live.push_back(b);
+    for (auto& b : g_->buffers()) s.live.push_back(b);
+    s.with_adam = with_d_update;
+    if (with_d_update) {
+        for (auto& p : d_->parameters()) s.live.push_back(p);
+    }
+    s.adam_offset = s.live.size();
+    if (with_d_update) {
+        auto& state = opt_d_->state();
+        for (auto& group : opt_d_->param_groups()) {
+            for (auto& p : group.params()) {
+                const auto it = state.find(adam_state_key(state, p));
+                if (it == state.end()) {
+                    s.stateless_params.push_back(p);
+                    continue;
+                }
+                auto& st = static_cast<torch::optim::AdamParamState&>(*it->second);
+                s.live.push_back(st.exp_avg());
+                s.live.push_back(st.exp_avg_sq());
+                if (st.max_exp_avg_sq().defined()) s.live.push_back(st.max_exp_avg_sq());
+                s.adam_steps.push_back(st.step());
+            }
+        }
+    }
+    if (s.shadow.size() < s.live.size()) s.shadow.resize(s.live.size());
+    for (size_t i = 0; i < s.live.size(); ++i) {
+        auto& shadow = s.shadow[i];
+        const auto& live = s.live[i];
+        if (!shadow.defined() || shadow.sizes() != live.sizes() || shadow.dtype() != live.dtype() ||
+            shadow.device() != live.device()) {
+            shadow = torch::empty_like(live);
+        }
+        shadow.copy_(live);
+    }
+    auto* rng = rng_.get<at::CPUGeneratorImpl>();
+    s.engine = rng->engine();
+    s.next_float_normal = rng->next_float_normal_sample();
+    s.next_double_normal = rng->next_double_normal_sample();
+}
+
+void Model::restore_step_snapshot() {
+    torch::NoGradGuard no_grad;
+    auto& s = snapshot_;
+    for (size_t i = 0; i < s.adam_offset; ++i) s.live[i].copy_(s.shadow[i]);
+    if (s.with_adam) {
+        auto& state = opt_d_->state();
+        size_t shadow_index = s.adam_offset, step_index = 0, stateless_index = 0;
+        for (auto& group : opt_d_->param_groups()) {
+            for (auto& p : group.params()) {
+                const auto key = adam_state_key(state, p);
+                const bool had_state = stateless_index >= s.stateless_params.size() ||
+                                       !s.stateless_params[stateless_index].is_same(p);
+                if (!had_state) {
+                    ++stateless_index;
+                    state.erase(key);  // created by the refused step
+                    continue;
+                }
+                const auto it = state.find(key);
+                if (it == state.end()) continue;  // not possible: the step never drops state
+                auto& st = static_cast<torch::optim::AdamParamState&>(*it->second);
+                st.exp_avg().copy_(s.shadow[shadow_index++]);
+                st.exp_avg_sq().copy_(s.shadow[shadow_index++]);
+                if (st.max_exp_avg_sq().defined()) st.max_exp_avg_sq().copy_(s.shadow[shadow_index++]);
+                st.step(s.adam_steps[step_index++]);
+            }
+        }
+    }
+    auto* rng = rng_.get<at::CPUGeneratorImpl>();
+    rng->set_engine(s.engine);
+    rng->set_next_float_normal_sample(s.next_float_normal);
+    rng->set_next_double_normal_sample(s.next_double_normal);
+}
+
 p2gan_step_metrics Model::train_step(const torch::Tensor& real_cpu) {
+    try {
+        return train_step_unguarded(real_cpu);
+    } catch (...) {
+        if (snapshot_taken_) restore_step_snapshot();
+        throw;
+    }
+}
+
+p2gan_step_metrics Model::train_step_unguarded(const torch::Tensor& real_cpu) {
+    snapshot_taken_ = false;
     const auto step_start = std::chrono::steady_clock::now();
     timings_ = StepTimings{};
     timings_.synchronized = profiling_ || !device_.is_cuda();
@@ -254,6 +363,8 @@ p2gan_step_metrics Model::train_step(const torch::Tensor& real_cpu) {
     m.struct_size = sizeof(p2gan_step_metrics);
 
     const bool update_g = generator_update_due();
+    take_step_snapshot(/*with_d_update=*/update_g);
+    snapshot_taken_ = true;
     const auto d = discriminator_step(real);
     m.loss_d = static_cast<float>(d.loss_d);
     torch::Tensor l_adv, l_z;

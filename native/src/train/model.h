@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
 #include "nn/discriminator.h"
@@ -60,6 +61,9 @@ public:
     void set_ema_decay(double decay);
 
     // One iteration: a D update, then a G update when it is due. real is [B,C,H,W].
+    // A refused step (a non-finite loss, or any other throw) is a no-op: everything it may
+    // have changed (D's parameters and buffers, G's buffers, D's Adam state, the RNG) is
+    // put back from shadow copies taken at its start, before the error propagates.
     p2gan_step_metrics train_step(const torch::Tensor& real);
     // The two halves of train_step (public so tests can check what each one changes).
     DiscriminatorStep discriminator_step(const torch::Tensor& real);
@@ -92,6 +96,9 @@ public:
 
     Discriminator& discriminator() { return d_; }
     Generator& generator() { return g_; }
+    torch::optim::Adam& discriminator_optimizer() { return *opt_d_; }
+    torch::optim::Adam& generator_optimizer() { return *opt_g_; }
+    at::Generator& random_generator() { return rng_; }
 
 private:
     torch::Tensor randn(at::IntArrayRef shape);
@@ -100,6 +107,10 @@ private:
     void optimizer_step(torch::optim::Adam& optimizer);
     // Adds the time since the previous mark to *phase (syncing CUDA first when profiling).
     void mark_phase(double StepTimings::*phase);
+    // What a step may change before its last loss check, kept so a refused step can be undone.
+    void take_step_snapshot(bool with_d_update);
+    void restore_step_snapshot();
+    p2gan_step_metrics train_step_unguarded(const torch::Tensor& real);
 
     p2gan_model_params params_;
     p2gan_runtime_params runtime_;
@@ -115,6 +126,21 @@ private:
     StepTimings timings_;
     bool profiling_ = false;
     std::chrono::steady_clock::time_point phase_start_ = std::chrono::steady_clock::now();
+
+    // The step snapshot: live tensors, their preallocated shadows (reused across steps),
+    // D's Adam step counts, which of D's parameters had no Adam state yet, the RNG.
+    struct StepSnapshot {
+        std::vector<torch::Tensor> live, shadow;
+        size_t adam_offset = 0;  // live[adam_offset..] are D's Adam moments
+        bool with_adam = false;
+        std::vector<int64_t> adam_steps;
+        std::vector<torch::Tensor> stateless_params;
+        at::mt19937 engine;
+        c10::optional<float> next_float_normal;
+        c10::optional<double> next_double_normal;
+    };
+    StepSnapshot snapshot_;
+    bool snapshot_taken_ = false;
 };
 
 }  // namespace p2gan
