@@ -7,22 +7,10 @@
 #include <sstream>
 #include <type_traits>
 
+#include "train/adam_state.h"
+
 namespace p2gan {
 namespace {
-
-// The optimizer's state is keyed by the parameter's TensorImpl: as a string in
-// LibTorch 1.x, as the pointer itself in later versions.
-template <typename StateMap>
-typename StateMap::key_type state_key(const StateMap&, const torch::Tensor& p) {
-    using Key = typename StateMap::key_type;
-    if constexpr (std::is_same_v<Key, std::string>) {
-        std::ostringstream text;
-        text << p.unsafeGetTensorImpl();
-        return text.str();
-    } else {
-        return static_cast<Key>(p.unsafeGetTensorImpl());
-    }
-}
 
 bool contiguous_cpu_float(const torch::Tensor& t) {
     return t.device().is_cpu() && t.scalar_type() == torch::kFloat32 && t.is_contiguous() && !t.is_sparse();
@@ -39,7 +27,7 @@ bool fusable(torch::optim::Adam& opt) {
             const auto& grad = p.grad();
             if (!grad.defined()) continue;
             if (!contiguous_cpu_float(p) || !contiguous_cpu_float(grad)) return false;
-            const auto it = state.find(state_key(state, p));
+            const auto it = state.find(adam_state_key(state, p));
             if (it == state.end()) continue;
             const auto& s = static_cast<const torch::optim::AdamParamState&>(*it->second);
             if (!contiguous_cpu_float(s.exp_avg()) || !contiguous_cpu_float(s.exp_avg_sq())) return false;
@@ -96,7 +84,7 @@ void fused_adam_step(torch::optim::Adam& opt) {
         for (auto& p : group.params()) {
             const auto& grad = p.grad();
             if (!grad.defined()) continue;
-            const auto key = state_key(state, p);
+            const auto key = adam_state_key(state, p);
             auto it = state.find(key);
             if (it == state.end()) {
                 auto fresh = std::make_unique<torch::optim::AdamParamState>();

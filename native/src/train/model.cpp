@@ -9,6 +9,7 @@
 
 #include "config/settings.h"
 #include "runtime/errors.h"
+#include "train/adam_state.h"
 #include "train/fused_adam.h"
 #include "nn/init.h"
 #include "runtime/log.h"
@@ -81,20 +82,6 @@ torch::Tensor promoted_codes(const p2gan_model_params& p, const Priors& priors, 
                              const torch::Tensor& code_noise) {
     if (p.posterior_promotion == 0) return priors.midpoint.mean + priors.midpoint.std * code_noise;
     return real.mu + real.sigma * code_noise;
-}
-
-// The Adam state's key of a parameter: its TensorImpl, as a string in LibTorch 1.x, as the
-// pointer itself in later versions (as in train/fused_adam.cpp).
-template <typename StateMap>
-typename StateMap::key_type adam_state_key(const StateMap&, const torch::Tensor& p) {
-    using Key = typename StateMap::key_type;
-    if constexpr (std::is_same_v<Key, std::string>) {
-        std::ostringstream text;
-        text << p.unsafeGetTensorImpl();
-        return text.str();
-    } else {
-        return static_cast<Key>(p.unsafeGetTensorImpl());
-    }
 }
 
 }  // namespace
