@@ -1,8 +1,11 @@
 // QuickStart: the P2Gan packages from a NuGet feed, no dataset and no environment variable.
 // Trains a tiny model a few steps on random images, samples a PNG grid, encodes images to
-// their posteriors, interpolates between two of them and shows the typed exceptions.
+// their posteriors, interpolates between two of them and shows the typed exceptions; then
+// runs the trainer's loop through the SDK (TrainingSession): a run folder with checkpoints,
+// sample grids and metrics, stopped by a CancellationToken and resumed.
 //   dotnet run -- [output folder] [steps]
 using P2Gan;
+using P2Gan.Training;
 using P2Gan.Imaging;
 using P2Gan.Native;
 
@@ -65,6 +68,33 @@ try
 catch (P2GanException e)
 {
     Console.WriteLine($"caught {e.GetType().Name} ({e.Status}): {e.Message}");
+}
+
+// The training loop of 'p2gan train' as an API: schedules, EMA, roll-back on non-finite losses,
+// checkpoint rotation, sample grids and metrics.jsonl in a run folder.
+string runDir = Path.Combine(outDir, "run");
+if (Directory.Exists(runDir)) Directory.Delete(runDir, recursive: true); // a new run each time
+TrainingConfig config = TrainingConfig.FromPreset(TrainPresets.CpuSmallName, "synthetic:64", runDir) with
+{
+    Steps = 2 * steps, BatchSize = 8, LogEvery = 1, SampleEvery = steps, CheckpointEvery = steps, EvalAtEnd = false,
+    Model = options,
+};
+using var stop = new CancellationTokenSource();
+using (var session = TrainingSession.Start(config))
+{
+    // Stop half-way, as Ctrl-C would: the session finishes the step and writes a checkpoint.
+    var progress = new Progress<TrainingProgress>(p =>
+    {
+        Console.WriteLine($"session step {p.Metrics.Step}/{p.TotalSteps}: L_D {p.Metrics.LossD:F4}");
+        if (p.Metrics.Step >= steps) stop.Cancel();
+    });
+    TrainingResult first = await session.RunAsync(progress, stop.Token);
+    Console.WriteLine($"{first.Outcome} at step {first.Step}: {first.Checkpoint}");
+}
+using (var session = TrainingSession.Resume(runDir))
+{
+    TrainingResult done = await session.RunAsync();
+    Console.WriteLine($"{done.Outcome} at step {done.Step}: {done.Checkpoint}");
 }
 
 Console.WriteLine("QuickStart finished");

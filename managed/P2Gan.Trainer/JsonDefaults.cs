@@ -1,17 +1,11 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace P2Gan.Trainer;
 
-/// <summary>JSON settings shared by every file the trainer writes.</summary>
+/// <summary>JSON settings of every file the trainer writes: those of the run folder (<see cref="TrainingJson"/>).</summary>
 internal static class JsonDefaults
 {
-    /// <summary>Compact; enums as names; NaN/infinity written as strings rather than failing.</summary>
-    public static readonly JsonSerializerOptions Options = new()
-    {
-        Converters = { new JsonStringEnumConverter() },
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
+    public static JsonSerializerOptions Options => TrainingJson.Options;
 
-    public static readonly JsonSerializerOptions Indented = new(Options) { WriteIndented = true };
+    public static JsonSerializerOptions Indented => TrainingJson.Indented;
 }

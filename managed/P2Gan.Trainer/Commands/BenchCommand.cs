@@ -29,7 +29,7 @@ internal sealed class BenchCommand : ICommand
         {
             object section = ModelOptions.Settings.Contains(s) ? d.Model : d.Runtime;
             string constraint = s.Constraint.Length > 0 ? $"; {s.Constraint}" : "";
-            output.WriteLine($"  --{BenchSettings.Kebab(s.Name),-18} ({Training.SettingsBinding.Format(section, s.Name)}{constraint}) {s.Description}");
+            output.WriteLine($"  --{BenchSettings.Kebab(s.Name),-18} ({SettingsBinding.Format(section, s.Name)}{constraint}) {s.Description}");
         }
         output.WriteLine("  --peak               (off) also run the float32 GEMM peak probe: peak_gflops, fraction_of_peak");
         output.WriteLine("  --native-only        (off) run the loop in p2gan-bench-native (C ABI only, no .NET) and");

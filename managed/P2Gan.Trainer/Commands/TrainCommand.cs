@@ -115,7 +115,7 @@ internal sealed class TrainCommand : ICommand
         }
 
         ResumeTarget? resume = null;
-        ResolvedTrainConfig config;
+        TrainingConfig config;
         try
         {
             if (!string.IsNullOrWhiteSpace(options.Resume))
@@ -134,8 +134,8 @@ internal sealed class TrainCommand : ICommand
             throw new UsageException(e.Message, e);
         }
 
-        // One trainer per run folder, until this process ends (the system drops the lock of a crashed one).
-        using RunLock runLock = RunLock.Acquire(config.RunDir);
+        // The session takes the folder's lock (one trainer per run folder); this check only makes the
+        // mistake a usage error before anything starts.
         if (resume is null && new CheckpointStore(Path.Combine(config.RunDir, RunFolder.CheckpointsName)).Any())
         {
             throw new UsageException(
@@ -143,25 +143,18 @@ internal sealed class TrainCommand : ICommand
         }
 
         builder.Services.AddSingleton(config);
-        // Opened through the container so that its warnings (skipped images) reach the host's logger.
-        builder.Services.AddSingleton(services => new TrainingInputs(
-            DatasetFactory.Open(config.Dataset, new DatasetOptions
-            {
-                Resolution = config.Model.Resolution,
-                Channels = config.Model.Channels,
-                Strict = config.StrictDataset,
-                Logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("P2Gan.Datasets"),
-            }),
-            resume,
-            IsTerminal: !Console.IsOutputRedirected));
-        builder.Services.AddSingleton<TrainingOutcome>();
+        // Opened through the container so that the dataset's warnings (skipped images) and the run's
+        // messages reach the host's logger.
+        builder.Services.AddSingleton(services => TrainingInputs.Open(
+            config, resume, isTerminal: !Console.IsOutputRedirected, services.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddSingleton<TrainingExitCode>();
         builder.Services.AddHostedService<TrainingWorker>();
 
         using IHost host = builder.Build();
         // RunAsync disposes the host (and its services): take what is needed afterwards now.
-        var outcome = host.Services.GetRequiredService<TrainingOutcome>();
+        var exitCode = host.Services.GetRequiredService<TrainingExitCode>();
         var loggerFactory = host.Services.GetRequiredService<ILoggerFactory>();
-        TrainingInputs inputs = host.Services.GetRequiredService<TrainingInputs>(); // opens the dataset: fail before starting
+        TrainingInputs inputs = host.Services.GetRequiredService<TrainingInputs>(); // opens the dataset and the session: fail before starting
         P2GanNativeLogging.UseLogger(loggerFactory.CreateLogger("P2Gan.Native"));
         try
         {
@@ -171,9 +164,9 @@ internal sealed class TrainCommand : ICommand
         {
             // The logger dies with the host; native messages go back to stderr.
             P2GanNativeLogging.UseLogger(null);
-            (inputs.Dataset as IDisposable)?.Dispose();
+            inputs.Dispose();
         }
-        return outcome.ExitCode;
+        return exitCode.Value;
     }
 
     /// <summary>Splits "--config FILE" (or --config=FILE) off the switches given to the binder.</summary>

@@ -28,19 +28,19 @@ internal static class RunCharts
     public static byte[] Losses(IReadOnlyList<HistoryStep> steps) => Render(
         "Losses", "loss",
         [
-            Series("L_D", Blue, steps, s => s.LossD),
-            Series("L_adv", Orange, steps, s => s.LossAdv),
-            Series("L_z", Green, steps, s => s.LossZ),
-            Series("L_G", Red, steps, s => s.LossG),
+            Series("L_D", Blue, steps, s => s.Metrics.LossD),
+            Series("L_adv", Orange, steps, s => s.Metrics.LossAdv),
+            Series("L_z", Green, steps, s => s.Metrics.LossZ),
+            Series("L_G", Red, steps, s => s.Metrics.LossG),
         ]);
 
     public static byte[] Posterior(IReadOnlyList<HistoryStep> steps) => Render(
         "Posterior statistics (batch means)", "value",
         [
-            Series("real \u03bc", Blue, steps, s => s.RealMuMean),
-            Series("fake \u03bc", Orange, steps, s => s.FakeMuMean),
-            Series("real \u03c3", Blue, steps, s => s.RealSigmaMean, dashed: true),
-            Series("fake \u03c3", Orange, steps, s => s.FakeSigmaMean, dashed: true),
+            Series("real \u03bc", Blue, steps, s => s.Metrics.RealMuMean),
+            Series("fake \u03bc", Orange, steps, s => s.Metrics.FakeMuMean),
+            Series("real \u03c3", Blue, steps, s => s.Metrics.RealSigmaMean, dashed: true),
+            Series("fake \u03c3", Orange, steps, s => s.Metrics.FakeSigmaMean, dashed: true),
         ]);
 
     /// <summary>Null when no evaluation has an FID score.</summary>

@@ -146,14 +146,14 @@ internal static partial class RunReport
         var series = new Dictionary<string, object>
         {
             ["step"] = s.Select(x => x.Step).ToArray(),
-            ["loss_d"] = Values(s, x => x.LossD),
-            ["loss_adv"] = Values(s, x => x.LossAdv),
-            ["loss_z"] = Values(s, x => x.LossZ),
-            ["loss_g"] = Values(s, x => x.LossG),
-            ["real_mu_mean"] = Values(s, x => x.RealMuMean),
-            ["real_sigma_mean"] = Values(s, x => x.RealSigmaMean),
-            ["fake_mu_mean"] = Values(s, x => x.FakeMuMean),
-            ["fake_sigma_mean"] = Values(s, x => x.FakeSigmaMean),
+            ["loss_d"] = Values(s, x => x.Metrics.LossD),
+            ["loss_adv"] = Values(s, x => x.Metrics.LossAdv),
+            ["loss_z"] = Values(s, x => x.Metrics.LossZ),
+            ["loss_g"] = Values(s, x => x.Metrics.LossG),
+            ["real_mu_mean"] = Values(s, x => x.Metrics.RealMuMean),
+            ["real_sigma_mean"] = Values(s, x => x.Metrics.RealSigmaMean),
+            ["fake_mu_mean"] = Values(s, x => x.Metrics.FakeMuMean),
+            ["fake_sigma_mean"] = Values(s, x => x.Metrics.FakeSigmaMean),
             ["lr_d"] = Values(s, x => x.LearningRateD),
             ["lr_g"] = Values(s, x => x.LearningRateG),
         };

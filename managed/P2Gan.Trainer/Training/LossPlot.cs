@@ -20,8 +20,9 @@ internal static class LossPlot
 
     /// <summary>L_D and L_G only (L_adv and L_z unknown).</summary>
     public static void Save(string path, IReadOnlyList<LossPoint> points) =>
-        SaveSteps(path, points.Select(p => new HistoryStep(p.Step, p.LossD, float.NaN, float.NaN, p.LossG,
-            float.NaN, float.NaN, float.NaN, float.NaN, float.NaN, float.NaN)).ToList());
+        SaveSteps(path, points.Select(p => new HistoryStep(
+            new StepMetrics(p.Step, true, p.LossD, float.NaN, float.NaN, p.LossG, float.NaN, float.NaN, float.NaN, float.NaN),
+            float.NaN, float.NaN)).ToList());
 
     private static Rgb24 ToRgb(ScottPlot.Color c) => new(c.R, c.G, c.B);
 }

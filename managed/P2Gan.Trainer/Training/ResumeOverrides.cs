@@ -10,13 +10,7 @@ namespace P2Gan.Trainer.Training;
 public static class ResumeOverrides
 {
     /// <summary>Settings that may differ from the checkpoint's on resume.</summary>
-    public static IReadOnlyList<string> Allowed { get; } =
-    [
-        nameof(TrainOptions.Steps), nameof(TrainOptions.LogEvery), nameof(TrainOptions.SampleEvery),
-        nameof(TrainOptions.CheckpointEvery), nameof(TrainOptions.KeepCheckpoints), nameof(TrainOptions.EvalEvery),
-        nameof(TrainOptions.EvalAtEnd), nameof(TrainOptions.EvalCacheDir), nameof(TrainOptions.InceptionWeights),
-        nameof(TrainOptions.MaxNonFiniteRetries), nameof(TrainOptions.PrefetchBatches), nameof(TrainOptions.DecodeThreads),
-    ];
+    public static IReadOnlyList<string> Allowed => TrainingConfig.ChangeableOnResume;
 
     // Not model or data settings: naming them on resume is harmless.
     private static readonly string[] Ignored = [nameof(TrainOptions.Resume), nameof(TrainOptions.RunDir)];
@@ -24,7 +18,7 @@ public static class ResumeOverrides
     /// <summary>The saved configuration with the allowed settings that <paramref name="configuration"/>
     /// sets replaced; any other setting it sets is an error naming it.</summary>
     /// <param name="runDir">The folder being resumed (the saved RunDir may be relative to another directory).</param>
-    public static ResolvedTrainConfig Apply(ResolvedTrainConfig saved, IConfiguration configuration, TrainOptions bound, string runDir)
+    public static TrainingConfig Apply(TrainingConfig saved, IConfiguration configuration, TrainOptions bound, string runDir)
     {
         foreach (string name in typeof(TrainOptions).GetProperties().Select(p => p.Name).Concat(SettingsBinding.Names))
         {

@@ -8,7 +8,7 @@ public static class TrainConfigResolver
     /// <param name="datasetChannels">The dataset's natural channels, the default for Channels.</param>
     /// <param name="now">Used for the default run folder name.</param>
     /// <exception cref="ArgumentException">A value is out of range; the message names the option.</exception>
-    public static ResolvedTrainConfig Resolve(TrainOptions o, Func<string, string?> settings, int datasetChannels, DateTime now)
+    public static TrainingConfig Resolve(TrainOptions o, Func<string, string?> settings, int datasetChannels, DateTime now)
     {
         TrainPreset preset = TrainPresets.Get(o.Preset);
         ModelOptions model = preset.Model.Clone();
@@ -16,7 +16,7 @@ public static class TrainConfigResolver
         SettingsBinding.Apply(model, ModelOptions.Settings, settings);
         var runtime = new RuntimeOptions();
         SettingsBinding.Apply(runtime, RuntimeOptions.Settings, settings);
-        var config = new ResolvedTrainConfig
+        var config = new TrainingConfig
         {
             Dataset = o.Dataset,
             Preset = preset.Name,
@@ -48,32 +48,6 @@ public static class TrainConfigResolver
         return config;
     }
 
-    /// <summary>Checks every setting: the trainer's own here, the model and runtime sections by
-    /// their generated rules (p2gan.h); device names and bf16-on-CUDA are checked by the native core.</summary>
-    public static void Validate(ResolvedTrainConfig c)
-    {
-        Require(c.Steps >= 0, nameof(c.Steps), c.Steps, "must be >= 0");
-        Require(c.BatchSize > 0, nameof(c.BatchSize), c.BatchSize, "must be > 0");
-        Require(c.LogEvery > 0, nameof(c.LogEvery), c.LogEvery, "must be > 0");
-        Require(c.SampleEvery > 0, nameof(c.SampleEvery), c.SampleEvery, "must be > 0");
-        Require(c.CheckpointEvery > 0, nameof(c.CheckpointEvery), c.CheckpointEvery, "must be > 0");
-        Require(c.KeepCheckpoints >= 0, nameof(c.KeepCheckpoints), c.KeepCheckpoints, "must be >= 0 (0 keeps all)");
-        Require(c.EvalEvery >= 0, nameof(c.EvalEvery), c.EvalEvery, "must be >= 0 (0 = no evaluation during the run)");
-        Require(c.EvalSamples >= 2, nameof(c.EvalSamples), c.EvalSamples, "must be >= 2 (a covariance needs two images)");
-        Require(TrainEvaluation.IsKnownMetric(c.BestMetric), nameof(c.BestMetric), c.BestMetric,
-            $"must be one of {string.Join(", ", TrainEvaluation.Metrics)}");
-        Require(c.NonFiniteLearningRateFactor is > 0f and < 1f, nameof(c.NonFiniteLearningRateFactor),
-            c.NonFiniteLearningRateFactor, "must be in (0, 1)");
-        Require(c.MaxNonFiniteRetries >= 0, nameof(c.MaxNonFiniteRetries), c.MaxNonFiniteRetries, "must be >= 0");
-        Require(c.PrefetchBatches >= 1, nameof(c.PrefetchBatches), c.PrefetchBatches, "must be >= 1");
-        Require(c.DecodeThreads >= 0, nameof(c.DecodeThreads), c.DecodeThreads, "must be >= 0 (0 = one per processor)");
-        Require(Enum.IsDefined(c.LearningRateSchedule), nameof(c.LearningRateSchedule), c.LearningRateSchedule, "must be Constant or Linear");
-        c.Model.Validate();
-        c.Runtime.Validate();
-    }
-
-    private static void Require(bool ok, string name, object value, string rule)
-    {
-        if (!ok) throw new ArgumentException($"invalid {name} = {value}: {rule}.");
-    }
+    /// <summary>Checks every setting (<see cref="TrainingConfig.Validate"/>).</summary>
+    public static void Validate(TrainingConfig c) => c.Validate();
 }

@@ -1,20 +1,64 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using P2Gan.Datasets;
+using P2Gan.Trainer.Reporting;
 
 namespace P2Gan.Trainer.Training;
 
-/// <summary>What the worker needs besides the configuration: the opened dataset and, on
-/// --resume, the checkpoint to continue from.</summary>
-internal sealed record TrainingInputs(IImageDataset Dataset, ResumeTarget? Resume, bool IsTerminal);
+/// <summary>What the worker runs: the session (dataset opened, folder locked, model created or loaded:
+/// whatever fails there fails before the host starts) and the console progress its messages break.</summary>
+internal sealed class TrainingInputs : IDisposable
+{
+    private readonly IImageDataset _dataset;
 
-/// <summary>Runs the training loop as the host's work; stops the host when done.
-/// Ctrl-C and SIGTERM (the host's console lifetime) cancel <c>stoppingToken</c>, which the loop
-/// checks between steps.</summary>
+    private TrainingInputs(IImageDataset dataset, TrainingSession session, ConsoleProgress progress, ILogger logger) =>
+        (_dataset, Session, Progress, Logger) = (dataset, session, progress, logger);
+
+    public TrainingSession Session { get; }
+    public ConsoleProgress Progress { get; }
+    /// <summary>The run's logger: ends the live progress line before each message.</summary>
+    public ILogger Logger { get; }
+
+    public static TrainingInputs Open(TrainingConfig config, ResumeTarget? resume, bool isTerminal, ILoggerFactory loggers)
+    {
+        IImageDataset dataset = DatasetFactory.Open(config.Dataset, new DatasetOptions
+        {
+            Resolution = config.Model.Resolution,
+            Channels = config.Model.Channels,
+            Strict = config.StrictDataset,
+            Logger = loggers.CreateLogger("P2Gan.Datasets"),
+        });
+        try
+        {
+            ILogger workerLogger = loggers.CreateLogger<TrainingWorker>();
+            var progress = ConsoleProgress.Create(workerLogger, isTerminal);
+            ILogger runLogger = new LineBreakingLogger(workerLogger, progress);
+            TrainingSession session = resume is not null
+                ? TrainingSession.Resume(resume, config, dataset, runLogger)
+                : TrainingSession.Start(config, dataset, runLogger);
+            return new TrainingInputs(dataset, session, progress, runLogger);
+        }
+        catch
+        {
+            (dataset as IDisposable)?.Dispose();
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        Session.Dispose();
+        (_dataset as IDisposable)?.Dispose();
+    }
+}
+
+/// <summary>Runs the SDK's <see cref="TrainingSession"/> as the host's work, with the console progress and
+/// the plots and report.html of the run folder; stops the host when done. Ctrl-C and SIGTERM (the host's
+/// console lifetime) cancel <c>stoppingToken</c>: the session finishes the step and checkpoints.</summary>
 internal sealed class TrainingWorker(
-    ResolvedTrainConfig config,
+    TrainingConfig config,
     TrainingInputs inputs,
-    TrainingOutcome outcome,
+    TrainingExitCode exitCode,
     IHostApplicationLifetime lifetime,
     ILogger<TrainingWorker> logger) : BackgroundService
 {
@@ -22,17 +66,32 @@ internal sealed class TrainingWorker(
     {
         try
         {
-            var progress = TrainingProgress.Create(logger, inputs.IsTerminal);
-            // The loop is synchronous and CPU-bound: keep it off the host's startup path.
-            RunOutcome result = await Task.Factory.StartNew(
-                () => new TrainingRun(config, inputs.Dataset, inputs.Resume, logger, progress).Run(stoppingToken),
-                CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-            outcome.ExitCode = result == RunOutcome.Completed ? ExitCodes.Success : ExitCodes.Interrupted;
+            TrainingSession session = inputs.Session;
+            ConsoleProgress progress = inputs.Progress;
+            ILogger runLogger = inputs.Logger;
+            session.ArtifactWritten += (_, e) =>
+            {
+                // losses.png, posterior.png, fid.png and report.html follow the grids and the evaluations.
+                if (e.Kind is TrainingArtifactKind.Samples or TrainingArtifactKind.Evaluation)
+                {
+                    RunReport.TryWrite(session.RunDir, session.History, runLogger);
+                }
+            };
+            TrainingResult result;
+            try
+            {
+                result = await session.RunAsync(progress, stoppingToken);
+            }
+            finally
+            {
+                progress.Break();
+            }
+            exitCode.Value = result.Outcome == TrainingOutcome.Completed ? ExitCodes.Success : ExitCodes.Interrupted;
         }
         catch (Exception e)
         {
             logger.LogError("Training failed: {Message}", ErrorText.OneLine(e));
-            outcome.ExitCode = ExitCodes.Failure;
+            exitCode.Value = ExitCodes.Failure;
         }
         finally
         {
@@ -42,7 +101,22 @@ internal sealed class TrainingWorker(
 }
 
 /// <summary>Carries the worker's exit code out of the host.</summary>
-internal sealed class TrainingOutcome
+internal sealed class TrainingExitCode
 {
-    public int ExitCode { get; set; } = ExitCodes.Failure;
+    public int Value { get; set; } = ExitCodes.Failure;
+}
+
+/// <summary>Passes messages on after ending the console's live progress line.</summary>
+internal sealed class LineBreakingLogger(ILogger inner, ConsoleProgress progress) : ILogger
+{
+    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => inner.BeginScope(state);
+
+    public bool IsEnabled(LogLevel logLevel) => inner.IsEnabled(logLevel);
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception,
+        Func<TState, Exception?, string> formatter)
+    {
+        if (IsEnabled(logLevel)) progress.Break();
+        inner.Log(logLevel, eventId, state, exception, formatter);
+    }
 }

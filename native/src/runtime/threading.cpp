@@ -86,6 +86,11 @@ ThreadSettings configure_threads(int intra_op_threads) {
     return {torch::get_num_threads(), description, blas_threads};
 }
 
+void use_intra_op_threads(int intra_op_threads) {
+    const int threads = intra_op_threads > 0 ? intra_op_threads : hardware_threads();
+    if (torch::get_num_threads() != threads) torch::set_num_threads(threads);
+}
+
 ThreadSettings current_thread_settings() {
     {
         std::lock_guard<std::mutex> lock(g_mutex);

@@ -18,6 +18,13 @@ struct ThreadSettings {
 // process, is set to 1 thread so that parallelism comes from one pool only.
 ThreadSettings configure_threads(int intra_op_threads);
 
+// Sets LibTorch's intra-op thread count (0 = one per hardware thread) for the calling thread
+// when it differs. OpenMP keeps the count per thread: a model created on one thread and used
+// on another (a .NET task, a thread pool) would otherwise run with OpenMP's default there,
+// and a different count changes the order of float reductions, so results would depend on
+// the thread. Cheap when nothing changes.
+void use_intra_op_threads(int intra_op_threads);
+
 // The settings now in force: the BLAS description and thread count that the last
 // configure_threads set, or, before any, what the loaded BLAS reports (nothing changed).
 // Thread-safe.

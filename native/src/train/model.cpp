@@ -328,6 +328,7 @@ void Model::restore_step_snapshot() {
 }
 
 p2gan_step_metrics Model::train_step(const torch::Tensor& real_cpu) {
+    use_intra_op_threads(runtime_.intra_op_threads);
     try {
         return train_step_unguarded(real_cpu);
     } catch (...) {
@@ -394,6 +395,7 @@ Generator& Model::generator_for(bool use_ema) {
 }
 
 torch::Tensor Model::generate(const torch::Tensor& noise, const torch::Tensor& codes, bool use_ema) {
+    use_intra_op_threads(runtime_.intra_op_threads);
     auto& g = generator_for(use_ema);
     EvalScope eval({g.ptr().get()});
     torch::NoGradGuard no_grad;
@@ -401,6 +403,7 @@ torch::Tensor Model::generate(const torch::Tensor& noise, const torch::Tensor& c
 }
 
 Posterior Model::encode(const torch::Tensor& images) {
+    use_intra_op_threads(runtime_.intra_op_threads);
     EvalScope eval({d_.ptr().get()});
     torch::NoGradGuard no_grad;
     return d_(images.to(device_));
@@ -408,6 +411,7 @@ Posterior Model::encode(const torch::Tensor& images) {
 
 ForwardResult Model::forward(const torch::Tensor& real, const torch::Tensor& noise,
                              const torch::Tensor& posterior_noise) {
+    use_intra_op_threads(runtime_.intra_op_threads);
     EvalScope eval({d_.ptr().get(), g_.ptr().get()});
     torch::NoGradGuard no_grad;
     ForwardResult r;

@@ -28,17 +28,18 @@ public sealed class ReportTests
         for (int s = 1; s <= Steps; s++)
         {
             float t = s / (float)Steps;
-            var step = new HistoryStep(s, 1.4f - 0.5f * t + 0.05f * MathF.Sin(s), 0.7f + 0.3f * t, 0.2f + 0.1f * MathF.Cos(s),
-                0.9f + 0.4f * t, 0.1f * t, 1f - 0.3f * t, -0.05f * t, 0.9f - 0.2f * t, 2e-4f, 2e-4f);
-            if (s == 5) step = step with { LossZ = float.NaN }; // a non-finite value must not break the charts
+            var m = new StepMetrics(s, true, 1.4f - 0.5f * t + 0.05f * MathF.Sin(s), 0.7f + 0.3f * t, 0.2f + 0.1f * MathF.Cos(s),
+                0.9f + 0.4f * t, 0.1f * t, 1f - 0.3f * t, -0.05f * t, 0.9f - 0.2f * t);
+            if (s == 5) m = m with { LossZ = float.NaN }; // a non-finite value must not break the charts
+            var step = new HistoryStep(m, 2e-4f, 2e-4f);
             history.Add(step);
             if (s % 10 == 0 || s == Steps)
             {
                 lines.Add(JsonSerializer.Serialize(new
                 {
-                    step = s, loss_d = step.LossD, loss_adv = step.LossAdv, loss_z = step.LossZ, loss_g = step.LossG,
-                    g_updated = true, real_mu_mean = step.RealMuMean, real_sigma_mean = step.RealSigmaMean,
-                    fake_mu_mean = step.FakeMuMean, fake_sigma_mean = step.FakeSigmaMean, lr_d = 2e-4, lr_g = 2e-4,
+                    step = s, loss_d = m.LossD, loss_adv = m.LossAdv, loss_z = m.LossZ, loss_g = m.LossG,
+                    g_updated = true, real_mu_mean = m.RealMuMean, real_sigma_mean = m.RealSigmaMean,
+                    fake_mu_mean = m.FakeMuMean, fake_sigma_mean = m.FakeSigmaMean, lr_d = 2e-4, lr_g = 2e-4,
                     ema_decay = (double?)null, images_per_second = 123.5, elapsed_seconds = s * 0.1,
                 }));
             }
@@ -111,7 +112,7 @@ public sealed class ReportTests
             Assert.That(series.RootElement.GetProperty(key).GetArrayLength(), Is.EqualTo(Steps), key);
         }
         Assert.That(series.RootElement.GetProperty("loss_z")[4].ValueKind, Is.EqualTo(JsonValueKind.Null), "NaN as null");
-        Assert.That(series.RootElement.GetProperty("loss_d")[0].GetDouble(), Is.EqualTo(history.Steps[0].LossD).Within(1e-6));
+        Assert.That(series.RootElement.GetProperty("loss_d")[0].GetDouble(), Is.EqualTo(history.Steps[0].Metrics.LossD).Within(1e-6));
 
         using JsonDocument evals = JsonDocument.Parse(ScriptJson(html, "eval-series"));
         Assert.That(evals.RootElement.GetProperty("step").EnumerateArray().Select(e => e.GetInt64()), Is.EqualTo(new long[] { 20, 30 }));
@@ -173,7 +174,7 @@ public sealed class ReportTests
     public void HistoryDropsStepsTrainedAgainAndReadsMetricsLines()
     {
         var history = new RunHistory();
-        HistoryStep At(long s) => new(s, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
+        HistoryStep At(long s) => new(new StepMetrics(s, true, 1, 2, 3, 4, 5, 6, 7, 8), 9, 10);
         for (int s = 1; s <= 5; s++) history.Add(At(s));
         history.AddEval(new HistoryEval(4, new Dictionary<string, double> { ["fid"] = 1 }));
         history.Add(At(5)); // recorded, then logged: kept once
@@ -188,8 +189,8 @@ public sealed class ReportTests
             "{\"step\":100,\"loss_d\":1.2",
         ]);
         Assert.That(read.Steps, Has.Count.EqualTo(1));
-        Assert.That(read.Steps[0].LossD, Is.EqualTo(1.5f));
-        Assert.That(float.IsNaN(read.Steps[0].LossZ));
+        Assert.That(read.Steps[0].Metrics.LossD, Is.EqualTo(1.5f));
+        Assert.That(float.IsNaN(read.Steps[0].Metrics.LossZ));
         Assert.That(read.Evals.Single().Scores["fmnist_fid"], Is.EqualTo(99.5));
     }
 

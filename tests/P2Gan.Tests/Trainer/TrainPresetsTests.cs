@@ -10,7 +10,7 @@ public sealed class TrainPresetsTests
 {
     private static readonly DateTime Now = new(2026, 1, 1);
 
-    private static ResolvedTrainConfig Resolve(params (string Key, string Value)[] given)
+    private static TrainingConfig Resolve(params (string Key, string Value)[] given)
     {
         var values = given.ToDictionary(g => g.Key, g => g.Value, StringComparer.OrdinalIgnoreCase);
         var options = new TrainOptions();
@@ -48,7 +48,7 @@ public sealed class TrainPresetsTests
     [Test]
     public void EveryModelSettingIsSettableByItsFlatName()
     {
-        ResolvedTrainConfig c = Resolve(("LambdaZ", "5"), ("MuA", "-2"), ("SigmaA", "0.25"), ("MuB", "2"), ("SigmaB", "3"),
+        TrainingConfig c = Resolve(("LambdaZ", "5"), ("MuA", "-2"), ("SigmaA", "0.25"), ("MuB", "2"), ("SigmaB", "3"),
             ("DistanceEstimator", "Sampled"), ("Beta1", "0.5"), ("Beta2", "0.9"), ("NDis", "2"), ("PretrainSteps", "3"),
             ("BaseChannels", "8"));
         ModelOptions m = c.Model;
@@ -88,14 +88,14 @@ public sealed class TrainPresetsTests
     [Test]
     public void ConfigJsonIsFlatAndReadsBackIntoTheSections()
     {
-        ResolvedTrainConfig c = Resolve(("LambdaZ", "5"), ("Device", "cpu"), ("Kernels", "Reference"));
+        TrainingConfig c = Resolve(("LambdaZ", "5"), ("Device", "cpu"), ("Kernels", "Reference"));
         string json = JsonSerializer.Serialize(c.WithFlatSettings());
         using (JsonDocument doc = JsonDocument.Parse(json))
         {
             Assert.That(doc.RootElement.GetProperty("LambdaZ").GetSingle(), Is.EqualTo(5f));
             Assert.That(doc.RootElement.TryGetProperty("Model", out _), Is.False, "sections are written flat");
         }
-        ResolvedTrainConfig back = JsonSerializer.Deserialize<ResolvedTrainConfig>(json)!.WithSectionsFromSettings();
+        TrainingConfig back = JsonSerializer.Deserialize<TrainingConfig>(json)!.WithSectionsFromSettings();
         Assert.That(back.Model.LambdaZ, Is.EqualTo(5f));
         Assert.That(back.Runtime.Kernels, Is.EqualTo(Kernels.Reference));
         Assert.That(back.Model.BaseChannels, Is.EqualTo(16));
@@ -115,7 +115,7 @@ public sealed class TrainPresetsTests
              "BestMetric":"fmnist_fid","InceptionWeights":null,"EvalCacheDir":null,"NonFiniteLearningRateFactor":0.5,
              "MaxNonFiniteRetries":3}
             """;
-        ResolvedTrainConfig c = JsonSerializer.Deserialize<ResolvedTrainConfig>(json,
+        TrainingConfig c = JsonSerializer.Deserialize<TrainingConfig>(json,
             new JsonSerializerOptions { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } })!.WithSectionsFromSettings();
         Assert.That((c.Model.BaseChannels, c.Model.NoiseDim, c.Model.Seed, c.Model.LambdaZ), Is.EqualTo((4, 8, 1UL, 10f)));
         Assert.That(c.Runtime.Device, Is.EqualTo("cpu"));

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace P2Gan.Trainer.Training;
+namespace P2Gan.Training;
 
 /// <summary>The checkpoint and run folder named by --resume.</summary>
 /// <param name="Unusable">Checkpoints of the folder that were skipped because they do not read or load

@@ -1,29 +1,23 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace P2Gan.Trainer.Reporting;
+namespace P2Gan.Training;
 
-/// <summary>The values of one training step that the plots and report.html show.</summary>
-internal sealed record HistoryStep(
-    long Step,
-    float LossD,
-    float LossAdv,
-    float LossZ,
-    float LossG,
-    float RealMuMean,
-    float RealSigmaMean,
-    float FakeMuMean,
-    float FakeSigmaMean,
-    float LearningRateD,
-    float LearningRateG)
+/// <summary>One training step as the plots and report.html show it: what the step did and the learning
+/// rates it ran with.</summary>
+/// <param name="Metrics">The step's metrics (a missing value of an older metrics.jsonl reads as NaN).</param>
+/// <param name="LearningRateD">D's learning rate of the step.</param>
+/// <param name="LearningRateG">G's learning rate of the step.</param>
+public sealed record HistoryStep(StepMetrics Metrics, float LearningRateD, float LearningRateG)
 {
-    public static HistoryStep From(StepMetrics m, float learningRateD, float learningRateG) =>
-        new(m.Step, m.LossD, m.LossAdv, m.LossZ, m.LossG, m.RealMuMean, m.RealSigmaMean, m.FakeMuMean, m.FakeSigmaMean,
-            learningRateD, learningRateG);
+    /// <summary>Steps completed after this one (<see cref="StepMetrics.Step"/>).</summary>
+    public long Step => Metrics.Step;
 }
 
 /// <summary>One evaluation ("eval" line of metrics.jsonl).</summary>
-internal sealed record HistoryEval(long Step, IReadOnlyDictionary<string, double> Scores);
+/// <param name="Step">The step evaluated.</param>
+/// <param name="Scores">Metric name to value.</param>
+public sealed record HistoryEval(long Step, IReadOnlyDictionary<string, double> Scores);
 
 /// <summary>
 /// Every step of a run in memory, for the plots and report.html: metrics.jsonl holds only every
@@ -31,14 +25,19 @@ internal sealed record HistoryEval(long Step, IReadOnlyDictionary<string, double
 /// (its logged steps, then every new step). Adding step s drops what was recorded at s or later
 /// (a non-finite roll-back trains those steps again), so the steps stay strictly increasing.
 /// </summary>
-internal sealed class RunHistory
+public sealed class RunHistory
 {
     private readonly List<HistoryStep> _steps = [];
     private readonly List<HistoryEval> _evals = [];
 
+    /// <summary>The steps, strictly increasing.</summary>
     public IReadOnlyList<HistoryStep> Steps => _steps;
+
+    /// <summary>The evaluations, by increasing step.</summary>
     public IReadOnlyList<HistoryEval> Evals => _evals;
 
+    /// <summary>Adds a step; drops what was recorded at its step or later (a roll-back trains those again).</summary>
+    /// <param name="step">The step.</param>
     public void Add(HistoryStep step)
     {
         if (_steps.Count > 0 && _steps[^1] == step) return; // the same step again (recorded, then logged)
@@ -47,6 +46,8 @@ internal sealed class RunHistory
         _steps.Add(step);
     }
 
+    /// <summary>Adds an evaluation; drops evaluations at its step or later.</summary>
+    /// <param name="eval">The evaluation.</param>
     public void AddEval(HistoryEval eval)
     {
         _evals.RemoveAll(e => e.Step >= eval.Step);
@@ -54,6 +55,7 @@ internal sealed class RunHistory
     }
 
     /// <summary>Adds what one metrics.jsonl line holds; false for a line that is neither (e.g. cut by a kill).</summary>
+    /// <param name="line">A line of metrics.jsonl.</param>
     public bool AddLine(string line)
     {
         if (ParseLine(line) is not { } parsed) return false;
@@ -62,6 +64,8 @@ internal sealed class RunHistory
         return true;
     }
 
+    /// <summary>The history of the lines of a metrics.jsonl file (e.g. <c>File.ReadLines(folder.MetricsPath)</c>).</summary>
+    /// <param name="lines">Its lines; unreadable ones are skipped.</param>
     public static RunHistory FromLines(IEnumerable<string> lines)
     {
         var history = new RunHistory();
@@ -70,6 +74,7 @@ internal sealed class RunHistory
     }
 
     /// <summary>A step line as a <see cref="HistoryStep"/> or an "eval" line as a <see cref="HistoryEval"/>; null when unreadable.</summary>
+    /// <param name="line">A line of metrics.jsonl.</param>
     public static (HistoryStep? Step, HistoryEval? Eval)? ParseLine(string line)
     {
         if (string.IsNullOrWhiteSpace(line)) return null;
@@ -87,10 +92,11 @@ internal sealed class RunHistory
                 }
                 return (null, new HistoryEval(step, dict));
             }
-            return (new HistoryStep(step,
+            bool gUpdated = r.TryGetProperty("g_updated", out JsonElement g) && g.ValueKind == JsonValueKind.True;
+            var metrics = new StepMetrics(step, gUpdated,
                 Read(r, "loss_d"), Read(r, "loss_adv"), Read(r, "loss_z"), Read(r, "loss_g"),
-                Read(r, "real_mu_mean"), Read(r, "real_sigma_mean"), Read(r, "fake_mu_mean"), Read(r, "fake_sigma_mean"),
-                Read(r, "lr_d"), Read(r, "lr_g")), null);
+                Read(r, "real_mu_mean"), Read(r, "real_sigma_mean"), Read(r, "fake_mu_mean"), Read(r, "fake_sigma_mean"));
+            return (new HistoryStep(metrics, Read(r, "lr_d"), Read(r, "lr_g")), null);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using P2Gan.Datasets;
 
-namespace P2Gan.Trainer.Training;
+namespace P2Gan.Training;
 
 /// <summary>
 /// What the host must know besides the model to continue a run bit-identically; stored as
@@ -27,12 +27,12 @@ public sealed record TrainingState
     public required long SkippedImages { get; init; }
     /// <summary>Training time so far, so elapsed_seconds in metrics.jsonl continues on resume.</summary>
     public required double ElapsedSeconds { get; init; }
-    public required ResolvedTrainConfig Config { get; init; }
+    public required TrainingConfig Config { get; init; }
     /// <summary>The best value of Config.BestMetric so far (the one checkpoints/best.ckpt holds); null
     /// before the first evaluation. Kept in every checkpoint so a resumed run compares against it.</summary>
     public double? BestMetricValue { get; init; }
 
-    public string ToJson() => JsonSerializer.Serialize(this with { Config = Config.WithFlatSettings() }, JsonDefaults.Options);
+    public string ToJson() => JsonSerializer.Serialize(this with { Config = Config.WithFlatSettings() }, TrainingJson.Options);
 
     /// <exception cref="InvalidDataException">Not a trainer checkpoint, or another format.</exception>
     public static TrainingState FromJson(string json, string source)
@@ -44,7 +44,7 @@ public sealed record TrainingState
         TrainingState state;
         try
         {
-            state = JsonSerializer.Deserialize<TrainingState>(json, JsonDefaults.Options)
+            state = JsonSerializer.Deserialize<TrainingState>(json, TrainingJson.Options)
                 ?? throw new InvalidDataException($"{source}: empty training state.");
         }
         catch (JsonException e)

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 
-namespace P2Gan.Trainer.Training;
+namespace P2Gan;
 
 /// <summary>
 /// Binds the model and runtime settings (<see cref="ModelOptions.Settings"/>,

@@ -1,7 +1,7 @@
 using P2Gan.Datasets;
 using P2Gan.Imaging;
 
-namespace P2Gan.Trainer.Training;
+namespace P2Gan.Training;
 
 /// <summary>
 /// The samples/step_NNNNNN.png grids of a run, comparable over time: 8 x 8 images whose top four

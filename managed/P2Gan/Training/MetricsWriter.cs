@@ -1,7 +1,6 @@
 using System.Text.Json;
-using P2Gan.Trainer.Reporting;
 
-namespace P2Gan.Trainer.Training;
+namespace P2Gan.Training;
 
 /// <summary>One logged step: the native metrics plus what the host scheduled and measured.</summary>
 internal sealed record LoggedStep(StepMetrics Metrics, float LearningRateD, float LearningRateG,
@@ -42,7 +41,7 @@ internal sealed class MetricsWriter : IDisposable
     public RunHistory History { get; } = new();
 
     /// <summary>Keeps a step for the plots without writing a line (metrics.jsonl has every LogEvery-th step only).</summary>
-    public void Record(LoggedStep s) => History.Add(HistoryStep.From(s.Metrics, s.LearningRateD, s.LearningRateG));
+    public void Record(LoggedStep s) => History.Add(new HistoryStep(s.Metrics, s.LearningRateD, s.LearningRateG));
 
     public void Write(LoggedStep s)
     {
@@ -65,7 +64,7 @@ internal sealed class MetricsWriter : IDisposable
             ["images_per_second"] = Math.Round(s.ImagesPerSecond, 3),
             ["elapsed_seconds"] = Math.Round(s.ElapsedSeconds, 3),
         };
-        _writer.WriteLine(JsonSerializer.Serialize(line, JsonDefaults.Options));
+        _writer.WriteLine(JsonSerializer.Serialize(line, TrainingJson.Options));
         Record(s);
     }
 
@@ -79,7 +78,7 @@ internal sealed class MetricsWriter : IDisposable
             ["eval"] = e.Scores,
             ["eval_seconds"] = Math.Round(e.Seconds, 3),
         };
-        _writer.WriteLine(JsonSerializer.Serialize(line, JsonDefaults.Options));
+        _writer.WriteLine(JsonSerializer.Serialize(line, TrainingJson.Options));
         History.AddEval(new HistoryEval(e.Step, e.Scores));
     }
 

@@ -1,4 +1,4 @@
-namespace P2Gan.Trainer.Training;
+namespace P2Gan.Training;
 
 /// <summary>The evaluation settings of 'p2gan train' and which direction of each metric is better.</summary>
 public static class TrainEvaluation

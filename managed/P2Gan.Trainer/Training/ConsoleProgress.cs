@@ -2,21 +2,18 @@ using Microsoft.Extensions.Logging;
 
 namespace P2Gan.Trainer.Training;
 
-/// <summary>Where the run is after a step, for the console.</summary>
-internal sealed record ProgressSnapshot(StepMetrics Metrics, long TotalSteps, double ImagesPerSecond, TimeSpan? Eta);
-
 /// <summary>
 /// Console progress: a live line rewritten with \r on a terminal, or plain log lines every
 /// LogEvery steps when the output goes to a file or a CI log (where \r lines would pile up
 /// into one unreadable line). Metrics go to metrics.jsonl either way.
 /// </summary>
-internal abstract class TrainingProgress
+internal abstract class ConsoleProgress : IProgress<TrainingProgress>
 {
-    public static TrainingProgress Create(ILogger logger, bool isTerminal) =>
+    public static ConsoleProgress Create(ILogger logger, bool isTerminal) =>
         isTerminal ? new LiveLine(Console.Out) : new LogLines(logger);
 
     /// <summary>Called after every step.</summary>
-    public abstract void OnStep(ProgressSnapshot s, bool isLogStep);
+    public abstract void Report(TrainingProgress s);
 
     /// <summary>Called before other messages are logged, and at the end, so they start on a fresh line.</summary>
     public virtual void Break() { }
@@ -25,11 +22,11 @@ internal abstract class TrainingProgress
         ? (t.TotalHours >= 1 ? $"{(int)t.TotalHours}h{t.Minutes:D2}m" : $"{t.Minutes}m{t.Seconds:D2}s")
         : "?";
 
-    private sealed class LogLines(ILogger logger) : TrainingProgress
+    private sealed class LogLines(ILogger logger) : ConsoleProgress
     {
-        public override void OnStep(ProgressSnapshot s, bool isLogStep)
+        public override void Report(TrainingProgress s)
         {
-            if (!isLogStep) return;
+            if (!s.IsLogStep) return;
             StepMetrics m = s.Metrics;
             logger.LogInformation(
                 "step {Step,6}/{Total}  L_D {LossD:F4}  L_adv {LossAdv:F4}  L_z {LossZ:F4}  L_G {LossG:F4}  mu(real) {RealMu:F3}  mu(fake) {FakeMu:F3}  {Ips:F1} img/s  ETA {Eta}",
@@ -37,14 +34,14 @@ internal abstract class TrainingProgress
         }
     }
 
-    private sealed class LiveLine(TextWriter output) : TrainingProgress
+    private sealed class LiveLine(TextWriter output) : ConsoleProgress
     {
         // Redrawing more often than this only costs time.
         private static readonly TimeSpan MinInterval = TimeSpan.FromMilliseconds(200);
         private DateTime _lastDraw = DateTime.MinValue;
         private int _lastLength;
 
-        public override void OnStep(ProgressSnapshot s, bool isLogStep)
+        public override void Report(TrainingProgress s)
         {
             DateTime now = DateTime.UtcNow;
             bool last = s.Metrics.Step >= s.TotalSteps;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace P2Gan.Trainer.Training;
+namespace P2Gan.Training;
 
 /// <summary>The SDK's <see cref="CheckpointStore"/> with the trainer's checkpoint state
 /// (<see cref="TrainingState"/>, read from each checkpoint's host state).</summary>

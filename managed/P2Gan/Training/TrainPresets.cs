@@ -1,4 +1,4 @@
-namespace P2Gan.Trainer.Training;
+namespace P2Gan.Training;
 
 /// <summary>
 /// What a preset gives to every option left unset: the trainer's own values and a whole

@@ -1,4 +1,4 @@
-namespace P2Gan.Trainer.Training;
+namespace P2Gan.Training;
 
 /// <summary>
 /// RUN_DIR/.lock, held open with <see cref="FileShare.None"/> while a trainer uses the run folder: a
@@ -54,5 +54,7 @@ internal sealed class RunLock : IDisposable
     public void Dispose() => _stream.Dispose();
 }
 
-/// <summary>Another trainer uses the run folder (exit code 1).</summary>
-internal sealed class RunFolderInUseException(string message, Exception inner) : IOException(message, inner);
+/// <summary>Another trainer or <see cref="TrainingSession"/> uses the run folder (its RUN_DIR/.lock is held).</summary>
+/// <param name="message">Names the folder and the lock file.</param>
+/// <param name="inner">The error of opening the lock file.</param>
+public sealed class RunFolderInUseException(string message, Exception inner) : IOException(message, inner);

@@ -1,39 +1,54 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using P2Gan.Datasets;
 using P2Gan.Native;
-using P2Gan.Trainer.Reporting;
 
-namespace P2Gan.Trainer.Training;
-
-/// <summary>How a run ended.</summary>
-internal enum RunOutcome
-{
-    /// <summary>All Steps ran; final.ckpt written.</summary>
-    Completed,
-    /// <summary>Stopped by Ctrl-C/SIGTERM after the current step; a step checkpoint written.</summary>
-    Interrupted,
-}
-
-/// <summary>A run that cannot go on (e.g. non-finite losses after every allowed roll-back).</summary>
-internal sealed class TrainingFailedException(string message) : Exception(message);
+namespace P2Gan.Training;
 
 /// <summary>
-/// The training loop of 'p2gan train' (docs/training.md): applies the schedules before each
-/// step, logs metrics, writes the fixed sample grids and the loss plot, writes and rotates
-/// checkpoints that carry everything needed to resume bit-identically, rolls back on
-/// non-finite losses, and on a stop request finishes the current step and checkpoints.
+/// A training run in a run folder (docs/training.md), as <c>p2gan train</c> runs it: applies the
+/// schedules before each step, logs metrics (metrics.jsonl), writes the fixed sample grids, evaluates,
+/// writes and rotates checkpoints that carry everything needed to resume bit-identically, rolls back
+/// on non-finite losses, and on cancellation finishes the current step and checkpoints.
 /// </summary>
-internal sealed class TrainingRun(
-    ResolvedTrainConfig config, IImageDataset dataset, ResumeTarget? resume, ILogger logger, TrainingProgress progress)
+/// <remarks>
+/// <see cref="Start"/> begins a run in an empty folder, <see cref="Resume(string, Func{TrainingConfig, TrainingConfig}?, IImageDataset?, ILogger?)"/>
+/// continues one. The session holds the folder's lock (one trainer per folder) and the model until it
+/// is disposed. <see cref="RunAsync"/> runs once per session. Members are not thread-safe; the events
+/// and the progress callback run on the training thread.
+/// </remarks>
+/// <example>
+/// <code>
+/// var config = TrainingConfig.FromPreset("cpu-small", "fashion-mnist:/usr/share/datasets/fashion-mnist", "runs/a") with { Steps = 200 };
+/// using var session = TrainingSession.Start(config);
+/// TrainingResult result = await session.RunAsync(new Progress&lt;TrainingProgress&gt;(p => Console.WriteLine(p.Metrics.LossD)), token);
+/// float[] images = session.Model.Sample(16, seed: 1);
+/// </code>
+/// </example>
+public sealed class TrainingSession : IDisposable
 {
+    private readonly TrainingConfig config;
+    private readonly IImageDataset dataset;
+    private readonly bool ownsDataset;
+    private readonly ResumeTarget? resume;
+    private readonly ILogger logger;
+    private readonly RunLock runLock;
+    private readonly RunFolder folder;
+    private readonly P2GanModel model;
+    private readonly LoaderPosition startPosition = LoaderPosition.Start;
+    private readonly MetricsWriter metrics;
+    private int _runs;
+    private bool _disposed;
+
     private readonly Stopwatch _clock = new();
     private double _elapsedBefore; // training seconds of earlier processes of this run
     private double _learningRateScale = 1.0;
     private int _nonFiniteRetries;
     private long _skippedBefore;
     private long _lastSavedStep = -1;
+    private string? _lastCheckpoint;
     private double? _bestMetricValue; // of config.BestMetric, as held by best.ckpt
     private bool _warnedMissingBestMetric;
     private TrainingEvaluation? _lastEvaluation;
@@ -42,39 +57,170 @@ internal sealed class TrainingRun(
     private float? _appliedEmaDecay;
     // Checkpoints of the folder that do not load (found on resume or roll-back): kept as they are, never
     // rotated nor set aside; moved to NAME.corrupt only when the run writes a checkpoint of the same name.
-    private readonly HashSet<string> _unusable = new(resume?.Unusable ?? [],
-        OperatingSystem.IsWindows() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
+    private readonly HashSet<string> _unusable;
+
+    private TrainingSession(TrainingConfig config, ResumeTarget? resume, IImageDataset? dataset, ILogger? logger)
+    {
+        config.Validate();
+        this.config = config;
+        this.resume = resume;
+        this.logger = logger ?? NullLogger.Instance;
+        _unusable = new HashSet<string>(resume?.Unusable ?? [],
+            OperatingSystem.IsWindows() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
+        runLock = RunLock.Acquire(config.RunDir);
+        try
+        {
+            folder = new RunFolder(config.RunDir);
+            if (resume is null && folder.Checkpoints.Any())
+            {
+                throw new ArgumentException(
+                    $"invalid RunDir '{config.RunDir}': it already holds checkpoints; resume it or choose another RunDir.");
+            }
+            int leftovers = folder.Checkpoints.DeleteLeftoverTemporaries();
+            if (leftovers > 0) this.logger.LogWarning("Deleted {Count} unfinished checkpoint file(s) (*.tmp) of an interrupted write", leftovers);
+            ownsDataset = dataset is null;
+            this.dataset = dataset ?? DatasetFactory.Open(config.Dataset, new DatasetOptions
+            {
+                Resolution = config.Model.Resolution,
+                Channels = config.Model.Channels,
+                Strict = config.StrictDataset,
+                Logger = this.logger,
+            });
+            if (this.dataset.Resolution != config.Model.Resolution || this.dataset.Channels != config.Model.Channels)
+            {
+                throw new ArgumentException(
+                    $"the dataset gives {this.dataset.Resolution}x{this.dataset.Resolution}x{this.dataset.Channels} images; " +
+                    $"the model takes {config.Model.Resolution}x{config.Model.Resolution}x{config.Model.Channels}.");
+            }
+            model = resume is null
+                ? P2GanModel.Create(config.Model, config.Runtime)
+                : P2GanModel.Load(resume.CheckpointPath, config.Runtime);
+            if (resume is not null)
+            {
+                TrainingState s = resume.State;
+                if (s.Step != model.Step) throw new InvalidDataException($"{resume.CheckpointPath}: host state step {s.Step} != model step {model.Step}.");
+                (startPosition, _learningRateScale, _nonFiniteRetries, _skippedBefore, _elapsedBefore, _lastSavedStep, _bestMetricValue) =
+                    (s.Loader, s.LearningRateScale, s.NonFiniteRetries, s.SkippedImages, s.ElapsedSeconds, s.Step, s.BestMetricValue);
+                _lastCheckpoint = resume.CheckpointPath;
+            }
+            File.WriteAllText(folder.ConfigPath, JsonSerializer.Serialize(config.WithFlatSettings(), TrainingJson.Indented));
+            metrics = new MetricsWriter(folder.MetricsPath, resume?.State.Step);
+        }
+        catch
+        {
+            model?.Dispose();
+            if (ownsDataset) (this.dataset as IDisposable)?.Dispose();
+            runLock.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Begins a new run in <see cref="TrainingConfig.RunDir"/> (created when missing; it must hold
+    /// no checkpoints) and creates its model.</summary>
+    /// <param name="config">The run's settings; validated here.</param>
+    /// <param name="dataset">The training images; null opens <see cref="TrainingConfig.Dataset"/> (and disposes it
+    /// with the session). Its resolution and channels must be the model's.</param>
+    /// <param name="logger">Receives the run's messages; null discards them.</param>
+    /// <exception cref="ArgumentException">An invalid setting, or the folder already holds checkpoints.</exception>
+    /// <exception cref="RunFolderInUseException">Another session or trainer uses the folder.</exception>
+    /// <exception cref="P2GanException">The native core refused the model.</exception>
+    public static TrainingSession Start(TrainingConfig config, IImageDataset? dataset = null, ILogger? logger = null) =>
+        new(config, null, dataset, logger);
+
+    /// <summary>Continues a run from a run folder (its newest checkpoint that loads) or a checkpoint file,
+    /// with the settings stored in the checkpoint.</summary>
+    /// <param name="runDirOrCheckpoint">A run folder or a .ckpt file written by a run.</param>
+    /// <param name="change">Changes to the stored settings; only <see cref="TrainingConfig.ChangeableOnResume"/>
+    /// may change (e.g. <c>c => c with { Steps = 5000 }</c>).</param>
+    /// <param name="dataset">As in <see cref="Start"/>.</param>
+    /// <param name="logger">As in <see cref="Start"/>.</param>
+    /// <exception cref="ArgumentException">Nothing to resume there, or a change of a setting that may not change.</exception>
+    /// <exception cref="RunFolderInUseException">Another session or trainer uses the folder.</exception>
+    public static TrainingSession Resume(string runDirOrCheckpoint, Func<TrainingConfig, TrainingConfig>? change = null,
+        IImageDataset? dataset = null, ILogger? logger = null)
+    {
+        ResumeTarget target = ResumeTarget.Find(runDirOrCheckpoint, logger);
+        TrainingConfig saved = target.State.Config with { RunDir = target.RunDir };
+        TrainingConfig changed = change is null ? saved : change(saved) with { RunDir = target.RunDir };
+        string[] refused = changed.DifferencesFrom(saved).Where(n => !TrainingConfig.ChangeableOnResume.Contains(n)).ToArray();
+        if (refused.Length > 0)
+        {
+            throw new ArgumentException(
+                $"{string.Join(", ", refused)} cannot change on resume (the run continues with its checkpoint's settings); " +
+                $"changeable: {string.Join(", ", TrainingConfig.ChangeableOnResume)}.");
+        }
+        return new TrainingSession(changed, target, dataset, logger);
+    }
+
+    /// <summary>Continues the run of <paramref name="target"/> with <paramref name="config"/> (the stored
+    /// settings with changes the caller already checked, e.g. by <c>p2gan train --resume</c>).</summary>
+    /// <param name="target">The checkpoint found by <see cref="ResumeTarget.Find"/>.</param>
+    /// <param name="config">The settings; <see cref="TrainingConfig.RunDir"/> must be the target's run folder.</param>
+    /// <param name="dataset">As in <see cref="Start"/>.</param>
+    /// <param name="logger">As in <see cref="Start"/>.</param>
+    public static TrainingSession Resume(ResumeTarget target, TrainingConfig config, IImageDataset? dataset = null, ILogger? logger = null) =>
+        new(config with { RunDir = target.RunDir }, target, dataset, logger);
+
+    /// <summary>The run's settings.</summary>
+    public TrainingConfig Config => config;
+
+    /// <summary>The run folder, full path.</summary>
+    public string RunDir => folder.Root;
+
+    /// <summary>The model being trained: after <see cref="RunAsync"/> returns, sample, encode or save it.
+    /// Do not use it while a run is in progress. Owned by the session.</summary>
+    public P2GanModel Model => model;
+
+    /// <summary>Every step and evaluation of the run this session knows (the logged steps of earlier
+    /// processes, then every step of this one), for plots and reports.</summary>
+    public RunHistory History => metrics.History;
+
+    /// <summary>Raised on the training thread after each checkpoint, sample grid and evaluation.</summary>
+    public event EventHandler<TrainingArtifactEventArgs>? ArtifactWritten;
 
     private double Elapsed => _elapsedBefore + _clock.Elapsed.TotalSeconds;
 
-    public RunOutcome Run(CancellationToken stop)
-    {
-        var folder = new RunFolder(config.RunDir);
-        int leftovers = folder.Checkpoints.DeleteLeftoverTemporaries();
-        if (leftovers > 0) logger.LogWarning("Deleted {Count} unfinished checkpoint file(s) (*.tmp) of an interrupted write", leftovers);
-        if (resume is null && folder.Checkpoints.Any())
-        {
-            throw new ArgumentException(
-                $"RunDir {folder.Root} already holds checkpoints; continue it with --resume {folder.Root} or choose another RunDir.");
-        }
-        File.WriteAllText(folder.ConfigPath, JsonSerializer.Serialize(config.WithFlatSettings(), JsonDefaults.Indented));
+    /// <summary>Trains up to <see cref="TrainingConfig.Steps"/> on a dedicated thread.</summary>
+    /// <param name="progress">Called after every step (on the training thread unless <paramref name="progress"/>
+    /// posts elsewhere, as <see cref="Progress{T}"/> does).</param>
+    /// <param name="cancellationToken">Stops the run after the current step, with a checkpoint: the result
+    /// is then <see cref="TrainingOutcome.Stopped"/> rather than an exception.</param>
+    /// <exception cref="TrainingFailedException">Non-finite losses after every allowed roll-back.</exception>
+    /// <exception cref="InvalidOperationException">The session already ran.</exception>
+    public Task<TrainingResult> RunAsync(IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        Task.Factory.StartNew(() => Run(progress, cancellationToken),
+            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
-        using P2GanModel model = resume is null
-            ? P2GanModel.Create(config.Model, config.Runtime)
-            : P2GanModel.Load(resume.CheckpointPath, config.Runtime);
-        LoaderPosition position = LoaderPosition.Start;
+    /// <summary>As <see cref="RunAsync"/>, on the calling thread.</summary>
+    public TrainingResult Run(IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (Interlocked.Exchange(ref _runs, 1) != 0) throw new InvalidOperationException("a TrainingSession runs once; resume the run folder in a new session.");
+        return RunSteps(cancellationToken, progress);
+    }
+
+    /// <summary>Releases the model, the dataset the session opened and the folder's lock.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        metrics.Dispose();
+        model.Dispose();
+        if (ownsDataset) (dataset as IDisposable)?.Dispose();
+        runLock.Dispose();
+    }
+
+    private TrainingResult RunSteps(CancellationToken stop, IProgress<TrainingProgress>? progress)
+    {
+        LoaderPosition position = startPosition;
         if (resume is not null)
         {
-            TrainingState s = resume.State;
-            if (s.Step != model.Step) throw new InvalidDataException($"{resume.CheckpointPath}: host state step {s.Step} != model step {model.Step}.");
-            (position, _learningRateScale, _nonFiniteRetries, _skippedBefore, _elapsedBefore, _lastSavedStep, _bestMetricValue) =
-                (s.Loader, s.LearningRateScale, s.NonFiniteRetries, s.SkippedImages, s.ElapsedSeconds, s.Step, s.BestMetricValue);
             foreach (string warning in resume.Warnings) logger.LogWarning("{Warning}", warning);
             logger.LogInformation("Resuming {RunDir} from {Checkpoint} at step {Step} ({Position})",
-                folder.Root, resume.CheckpointPath, s.Step, position);
-            foreach (string old in folder.Checkpoints.SetAsideNewerThan(s.Step, _unusable))
+                folder.Root, resume.CheckpointPath, resume.State.Step, position);
+            foreach (string old in folder.Checkpoints.SetAsideNewerThan(resume.State.Step, _unusable))
             {
-                logger.LogWarning("Renamed {Path} to *.abandoned: it is later than the resumed step {Step}", old, s.Step);
+                logger.LogWarning("Renamed {Path} to *.abandoned: it is later than the resumed step {Step}", old, resume.State.Step);
             }
         }
         logger.LogInformation(
@@ -82,7 +228,6 @@ internal sealed class TrainingRun(
             config.Steps, config.BatchSize, dataset.Description, config.Model.Resolution, config.Model.Resolution,
             config.Model.Channels, model.Runtime.Device, P2GanModel.NativeVersion, folder.Root);
 
-        using var metrics = new MetricsWriter(folder.MetricsPath, resume?.State.Step);
         using var evaluator = new TrainingEvaluator(config, logger);
         var grid = new FixedSampleGrid(dataset, config.Model.Seed);
         bool useEma = model.Options.EmaDecay > 0;
@@ -136,8 +281,8 @@ internal sealed class TrainingRun(
                 double stepsPerSecond = imagesPerSecond / config.BatchSize;
                 TimeSpan? eta = stepsPerSecond > 0 ? TimeSpan.FromSeconds((config.Steps - m.Step) / stepsPerSecond) : null;
                 bool logStep = m.Step % config.LogEvery == 0 || m.Step == config.Steps;
-                progress.OnStep(new ProgressSnapshot(m, config.Steps, imagesPerSecond, eta), logStep);
                 unlogged = new LoggedStep(m, lrD, lrG, emaDecay, imagesPerSecond, Elapsed);
+                progress?.Report(new TrainingProgress(m, config.Steps, imagesPerSecond, eta, logStep, lrD, lrG, emaDecay, unlogged.ElapsedSeconds));
                 metrics.Record(unlogged); // every step, for the charts and report.html
                 if (logStep)
                 {
@@ -157,30 +302,27 @@ internal sealed class TrainingRun(
 
             if (interrupted)
             {
-                progress.Break();
                 logger.LogWarning("Stop requested: stopping at step {Step}", model.Step);
             }
             WriteGridAndPlot(model, grid, metrics, folder, useEma);
             if (interrupted)
             {
                 if (_lastSavedStep != model.Step) SaveCheckpoint(model, loader, folder.Checkpoints.StepPath(model.Step), folder);
-                logger.LogInformation("Resume with: p2gan train --resume {RunDir}", folder.Root);
-                return RunOutcome.Interrupted;
+                logger.LogInformation("Stopped; continue with TrainingSession.Resume or p2gan train --resume {RunDir}", folder.Root);
+                return new TrainingResult(TrainingOutcome.Stopped, model.Step, Elapsed, _lastCheckpoint!, _lastEvaluation);
             }
             if (evaluator.IsDueAtEnd)
             {
                 EvaluateAndKeepBest(model, loader, evaluator, metrics, folder, useEma);
-                RunReport.TryWrite(folder.Root, metrics.History, logger); // with the final evaluation
             }
             SaveCheckpoint(model, loader, folder.Checkpoints.FinalPath, folder);
             logger.LogInformation("Finished at step {Step} in {Seconds:F1} s of training", model.Step, Elapsed);
             LogSummary(model.Step, useEma);
-            return RunOutcome.Completed;
+            return new TrainingResult(TrainingOutcome.Completed, model.Step, Elapsed, _lastCheckpoint!, _lastEvaluation);
         }
         finally
         {
             loader.Dispose();
-            progress.Break();
         }
     }
 
@@ -213,7 +355,6 @@ internal sealed class TrainingRun(
     /// <summary>Goes back to the newest checkpoint with smaller learning rates, or gives up.</summary>
     private DataLoader RollBack(P2GanModel model, DataLoader loader, RunFolder folder, long step, P2GanNonFiniteException e)
     {
-        progress.Break();
         _nonFiniteRetries++;
         if (_nonFiniteRetries > config.MaxNonFiniteRetries)
         {
@@ -237,11 +378,11 @@ internal sealed class TrainingRun(
     private void EvaluateAndKeepBest(P2GanModel model, DataLoader loader, TrainingEvaluator evaluator, MetricsWriter metrics,
         RunFolder folder, bool useEma)
     {
-        progress.Break();
         TrainingEvaluation? e = evaluator.Evaluate(model, useEma);
         if (e is null) return;
         _lastEvaluation = e;
         metrics.WriteEval(e);
+        ArtifactWritten?.Invoke(this, new TrainingArtifactEventArgs(TrainingArtifactKind.Evaluation, folder.MetricsPath, e.Step));
         logger.LogInformation("Eval at step {Step} ({Samples} samples{Ema}, {Seconds:F1} s): {Scores}", e.Step, config.EvalSamples,
             useEma ? ", EMA generator" : "", e.Seconds, string.Join(", ", e.Scores.Select(kv => $"{kv.Key} {kv.Value:G5}")));
         if (!e.Scores.TryGetValue(config.BestMetric, out double value))
@@ -281,13 +422,13 @@ internal sealed class TrainingRun(
         KeepUnusableApart(path);
         model.Save(path, state.ToJson());
         // best.ckpt is no resume point of the step sequence: an interrupt must still write step_N.
-        if (!isBest) _lastSavedStep = model.Step;
+        if (!isBest) (_lastSavedStep, _lastCheckpoint) = (model.Step, Path.GetFullPath(path));
         foreach (string deleted in folder.Checkpoints.Rotate(config.KeepCheckpoints, _unusable))
         {
             logger.LogDebug("Deleted old checkpoint {Path}", deleted);
         }
-        progress.Break();
         logger.LogInformation("Wrote checkpoint {Path}", path);
+        ArtifactWritten?.Invoke(this, new TrainingArtifactEventArgs(TrainingArtifactKind.Checkpoint, Path.GetFullPath(path), model.Step));
     }
 
     /// <summary>A checkpoint that does not load is user data: before a write of the same name would replace
@@ -299,7 +440,6 @@ internal sealed class TrainingRun(
         string target = full + ".corrupt";
         for (int i = 1; File.Exists(target); i++) target = $"{full}.corrupt.{i}";
         File.Move(full, target);
-        progress.Break();
         logger.LogWarning("Renamed the checkpoint {Path}, which does not load, to {Target} before writing a new one", full, target);
     }
 
@@ -307,8 +447,7 @@ internal sealed class TrainingRun(
     {
         string path = folder.SamplePath(model.Step);
         grid.Write(model, path, useEma);
-        RunReport.TryWrite(folder.Root, metrics.History, logger); // losses.png, posterior.png, fid.png, report.html
-        progress.Break();
+        ArtifactWritten?.Invoke(this, new TrainingArtifactEventArgs(TrainingArtifactKind.Samples, path, model.Step));
         logger.LogInformation("Wrote samples {Path}{Ema}", path, useEma ? " (EMA generator)" : "");
     }
 }

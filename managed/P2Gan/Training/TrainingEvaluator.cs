@@ -4,10 +4,13 @@ using P2Gan.Datasets;
 using P2Gan.Evaluation;
 using P2Gan.Native;
 
-namespace P2Gan.Trainer.Training;
+namespace P2Gan.Training;
 
 /// <summary>One evaluation during training: the "eval" object of metrics.jsonl and how long it took.</summary>
-internal sealed record TrainingEvaluation(long Step, IReadOnlyDictionary<string, double> Scores, double Seconds);
+/// <param name="Step">The step evaluated.</param>
+/// <param name="Scores">Metric name (<see cref="TrainEvaluation.Metrics"/> and the rest of the "eval" line) to value.</param>
+/// <param name="Seconds">Wall time of the evaluation.</param>
+public sealed record TrainingEvaluation(long Step, IReadOnlyDictionary<string, double> Scores, double Seconds);
 
 /// <summary>
 /// Evaluation during 'p2gan train' (docs/evaluation.md): EvalSamples generated images against the
@@ -15,7 +18,7 @@ internal sealed record TrainingEvaluation(long Step, IReadOnlyDictionary<string,
 /// runs or of Inception-v3 when InceptionWeights is given, through the same code as 'p2gan eval'.
 /// The feature network and the real statistics are prepared once, at the first evaluation.
 /// </summary>
-internal sealed class TrainingEvaluator(ResolvedTrainConfig config, ILogger logger) : IDisposable
+internal sealed class TrainingEvaluator(TrainingConfig config, ILogger logger) : IDisposable
 {
     private FeatureNetwork? _net;
     private string _networkFile = "";
@@ -47,7 +50,7 @@ internal sealed class TrainingEvaluator(ResolvedTrainConfig config, ILogger logg
         {
             // A run of many hours must not die because its evaluation cannot run (e.g. no test split).
             _unavailable = true;
-            logger.LogError("Evaluation disabled for this run: {Message}", ErrorText.OneLine(e));
+            logger.LogError("Evaluation disabled for this run: {Message}", e.Message.ReplaceLineEndings(" ").Trim());
             return null;
         }
     }
