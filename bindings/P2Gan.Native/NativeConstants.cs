@@ -4,7 +4,7 @@ namespace P2Gan.Native;
 // Generated/NativeStructs.g.cs and Generated/Enums.g.cs by bindings/generator/p2gan_bindgen.py.
 
 /// <summary>ABI facts the managed side was written against.</summary>
-public static partial class NativeAbi
+internal static partial class NativeAbi
 {
     /// <summary>Base name passed to LibraryImport; the resolver maps it to the platform file name.</summary>
     public const string LibraryName = "p2gan";

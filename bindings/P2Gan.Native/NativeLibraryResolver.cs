@@ -9,19 +9,25 @@ namespace P2Gan.Native;
 /// the P2GAN_NATIVE_LIBRARY environment variable (a full path; when set nothing else is
 /// tried), the folder of this assembly, runtimes/&lt;rid&gt;/native/ below it, then the
 /// runtime's default probing. Every attempt is recorded and reported when all fail.
-/// Once loaded, the library's p2gan_abi_version() must have the major <see cref="NativeAbi.AbiMajor"/>
-/// and a minor of at least <see cref="NativeAbi.AbiMinor"/>.
+/// Once loaded, the library's p2gan_abi_version() must have the ABI major these bindings
+/// were generated for and at least their minor.
 /// </summary>
+/// <remarks>It installs itself when the assembly loads; callers need it only to fail early
+/// (<see cref="EnsureLoaded"/>) or to report which file was loaded (<see cref="LoadedFrom"/>).
+/// Public on purpose: README.md, the package readme and examples/QuickStart use it.</remarks>
 public static class NativeLibraryResolver
 {
-    /// <summary>Environment variable naming the native library file to load.</summary>
+    /// <summary>Environment variable naming the native library file to load: a full path to
+    /// libp2gan.so (p2gan.dll, libp2gan.dylib). When it is set, no other place is tried.</summary>
     public const string OverrideVariable = "P2GAN_NATIVE_LIBRARY";
 
     private static readonly object Gate = new();
     private static nint s_handle;
     private static string? s_loadedFrom;
 
-    /// <summary>Where the native library was loaded from, or null before the first call.</summary>
+    /// <summary>The full path the native library was loaded from ("default probing (p2gan)"
+    /// when only the runtime's own search found it); null until the first native call or
+    /// <see cref="EnsureLoaded"/>. Thread-safe.</summary>
     public static string? LoadedFrom => s_loadedFrom;
 
     // A module initializer runs before any code of this assembly, so the resolver is in
@@ -36,7 +42,10 @@ public static class NativeLibraryResolver
         NativeLibrary.SetDllImportResolver(typeof(NativeLibraryResolver).Assembly, Resolve);
     }
 
-    /// <summary>Loads (once) and ABI-checks the native library; returns its handle.</summary>
+    /// <summary>Loads (once per process) and ABI-checks the native library; call it at start-up
+    /// to fail early. Thread-safe; later calls return the same handle.</summary>
+    /// <returns>The OS handle of the library. It stays loaded for the life of the process:
+    /// do not free it.</returns>
     /// <exception cref="DllNotFoundException">No candidate loaded; the message lists every attempt.</exception>
     /// <exception cref="P2GanAbiMismatchException">The library has another ABI major, or an older minor.</exception>
     public static nint EnsureLoaded()
@@ -68,7 +77,7 @@ public static class NativeLibraryResolver
     }
 
     /// <summary>The file name of the native library on this platform.</summary>
-    public static string PlatformFileName()
+    internal static string PlatformFileName()
     {
         if (OperatingSystem.IsWindows()) return "p2gan.dll";
         if (OperatingSystem.IsMacOS()) return "libp2gan.dylib";
@@ -173,7 +182,7 @@ public static class NativeLibraryResolver
     /// naming the missing shared libraries and the Debian packages to install, or null when
     /// no missing library with a known package is named.
     /// </summary>
-    public static string? MissingDependencyHint(string loaderMessage)
+    internal static string? MissingDependencyHint(string loaderMessage)
     {
         var missing = new List<string>();
         var packages = new List<string>();
@@ -205,7 +214,7 @@ public static class NativeLibraryResolver
 
     /// <summary>Whether a library reporting <paramref name="libraryVersion"/> ((major &lt;&lt; 16) | minor)
     /// can serve these bindings: the same major, and a minor at least theirs (minors only add).</summary>
-    public static bool IsCompatible(uint libraryVersion) =>
+    internal static bool IsCompatible(uint libraryVersion) =>
         libraryVersion >> 16 == NativeAbi.AbiMajor && (libraryVersion & 0xFFFF) >= NativeAbi.AbiMinor;
 
     /// <summary>Probe call through a raw export (not the LibraryImport stub, which would

@@ -7,7 +7,7 @@ namespace P2Gan.Native;
 /// Routes native log messages (p2gan_log_set) to one managed sink. The native side may
 /// call in from any thread that is inside a p2gan_ call, so the sink must be thread-safe.
 /// </summary>
-public static unsafe class NativeLog
+internal static unsafe class NativeLog
 {
     private static volatile Action<NativeLogLevel, string>? s_sink;
 

@@ -685,7 +685,7 @@ def emit_structs(hdr):
     L = cs_header()
     L += ['using System.Runtime.InteropServices;', '', 'namespace P2Gan.Native;', '']
     L += ['/// <summary>ABI facts of the header these bindings were generated from.</summary>',
-          'public static partial class NativeAbi', '{',
+          'internal static partial class NativeAbi', '{',
           '    /// <summary>P2GAN_ABI_VERSION_MAJOR: the library must have exactly this major.</summary>',
           f'    public const uint AbiMajor = {hdr.abi_major};',
           '    /// <summary>P2GAN_ABI_VERSION_MINOR: the library must have at least this minor.</summary>',

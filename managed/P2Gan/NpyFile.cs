@@ -41,6 +41,9 @@ public static partial class NpyFile
         WriteLittleEndian(stream, data);
     }
 
+    /// <summary>Reads a version 1.0 or 2.0 file of little-endian float32 in C order (what <c>np.save</c> writes for a float32 array).</summary>
+    /// <exception cref="IOException">The file cannot be read (FileNotFoundException when missing).</exception>
+    /// <exception cref="InvalidDataException">Not a .npy file, another dtype or version, Fortran order, or truncated; the message names the file.</exception>
     public static NpyArray Read(string path)
     {
         byte[] bytes = File.ReadAllBytes(path);

@@ -63,8 +63,10 @@ public sealed unsafe partial class P2GanModel : IDisposable
     public static string NativeVersion =>
         Marshal.PtrToStringUTF8(NativeMethods.p2gan_version_string()) ?? string.Empty;
 
-    /// <summary>The native library's ABI version, (major &lt;&lt; 16) | minor; its major equals
-    /// <see cref="NativeAbi.AbiMajor"/> once loaded.</summary>
+    /// <summary>The native library's ABI version, (major &lt;&lt; 16) | minor. Once the library
+    /// has loaded, its major is the one these bindings were generated for and its minor at least
+    /// theirs (the resolver refuses any other with <see cref="P2GanAbiMismatchException"/>).</summary>
+    /// <exception cref="DllNotFoundException">The native library or one of its dependencies (LibTorch) is missing.</exception>
     public static uint NativeAbiVersion => NativeMethods.p2gan_abi_version();
 
     /// <summary>Creates a new model with <paramref name="options"/>, running with <paramref name="runtime"/>

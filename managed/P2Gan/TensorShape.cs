@@ -5,6 +5,8 @@ public readonly record struct TensorShape
 {
     private readonly long[]? _dims;
 
+    /// <summary>A shape with the given dimensions, outermost first; the array is copied.</summary>
+    /// <exception cref="ArgumentException">A dimension is negative.</exception>
     public TensorShape(params long[] dims)
     {
         ArgumentNullException.ThrowIfNull(dims);
@@ -19,10 +21,14 @@ public readonly record struct TensorShape
     public static TensorShape Nchw(long batch, long channels, long height, long width) =>
         new(batch, channels, height, width);
 
+    /// <summary>The dimensions, outermost first (empty for the default shape).</summary>
     public ReadOnlySpan<long> Dims => _dims ?? [];
 
+    /// <summary>The number of dimensions.</summary>
     public int Rank => _dims?.Length ?? 0;
 
+    /// <summary>Dimension <paramref name="index"/>, counted from the outermost.</summary>
+    /// <exception cref="IndexOutOfRangeException"><paramref name="index"/> is not below <see cref="Rank"/>.</exception>
     public long this[int index] => Dims[index];
 
     /// <summary>Product of the dimensions (1 for a rank-0 shape).</summary>
@@ -40,8 +46,10 @@ public readonly record struct TensorShape
     public long[] ToArray() => Dims.ToArray();
 
     // Value equality over the dimensions, not over the array reference.
+    /// <summary>Whether both have the same dimensions in the same order.</summary>
     public bool Equals(TensorShape other) => Dims.SequenceEqual(other.Dims);
 
+    /// <summary>A hash of the dimensions, consistent with <see cref="Equals(TensorShape)"/>.</summary>
     public override int GetHashCode()
     {
         var hash = new HashCode();
@@ -49,5 +57,6 @@ public readonly record struct TensorShape
         return hash.ToHashCode();
     }
 
+    /// <summary>The dimensions as "[2, 3, 32, 32]".</summary>
     public override string ToString() => $"[{string.Join(", ", _dims ?? [])}]";
 }

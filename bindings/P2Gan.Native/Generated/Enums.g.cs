@@ -8,7 +8,7 @@ namespace P2Gan;
 /// <summary>Values of <c>p2gan_status_code</c> (p2gan.h).</summary>
 public enum StatusCode
 {
-    /// <summary>P2GAN_STATUS_OK</summary>
+    /// <summary>success; out-parameters are written</summary>
     Ok = 0,
     /// <summary>null pointer, bad size, shape or value</summary>
     InvalidArgument = 1,
@@ -74,13 +74,13 @@ public enum Kernels
 /// <summary>Values of <c>p2gan_native_log_level</c> (p2gan.h).</summary>
 public enum NativeLogLevel
 {
-    /// <summary>P2GAN_LOG_DEBUG</summary>
+    /// <summary>internal detail; not on stderr without a callback</summary>
     Debug = 0,
-    /// <summary>P2GAN_LOG_INFORMATION</summary>
+    /// <summary>what was done, e.g. the device a model was created on; not on stderr</summary>
     Information = 1,
-    /// <summary>P2GAN_LOG_WARNING</summary>
+    /// <summary>worth attention; the call still succeeds</summary>
     Warning = 2,
-    /// <summary>P2GAN_LOG_ERROR</summary>
+    /// <summary>a failure</summary>
     Error = 3,
 }
 

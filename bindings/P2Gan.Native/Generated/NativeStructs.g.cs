@@ -8,7 +8,7 @@ using System.Runtime.InteropServices;
 namespace P2Gan.Native;
 
 /// <summary>ABI facts of the header these bindings were generated from.</summary>
-public static partial class NativeAbi
+internal static partial class NativeAbi
 {
     /// <summary>P2GAN_ABI_VERSION_MAJOR: the library must have exactly this major.</summary>
     public const uint AbiMajor = 3;

@@ -10,9 +10,13 @@ namespace P2Gan.Datasets;
 /// </summary>
 public static class Cifar10Reader
 {
+    /// <summary>32: the side of every CIFAR-10 image in pixels.</summary>
     public const int Side = 32;
+    /// <summary>3073: bytes of one record in a batch file, 1 label byte and 3 x 32 x 32 pixel bytes.</summary>
     public const int RecordBytes = 1 + 3 * Side * Side;
+    /// <summary>The five file names of the train split, in reading order.</summary>
     public static IReadOnlyList<string> TrainFiles { get; } = ["data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin", "data_batch_5.bin"];
+    /// <summary>The file name of the test split.</summary>
     public const string TestFile = "test_batch.bin";
 
     /// <summary>The batch files of <paramref name="split"/> in <paramref name="directory"/> (or its cifar-10-batches-bin subfolder).</summary>

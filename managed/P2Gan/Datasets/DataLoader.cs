@@ -30,6 +30,10 @@ public sealed class DataLoader : IDisposable
     private ExceptionDispatchInfo? _failure;
     private bool _disposed;
 
+    /// <summary>Starts the background producer at once; dispose the loader to stop it. The loader does not
+    /// own <paramref name="dataset"/>.</summary>
+    /// <exception cref="ArgumentException">The dataset has fewer images than one batch.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">batchSize not positive, or invalid <paramref name="options"/>.</exception>
     /// <param name="dataset">The images to serve.</param>
     /// <param name="batchSize">Images per batch.</param>
     /// <param name="seed">Seed of the epoch order.</param>
@@ -59,7 +63,9 @@ public sealed class DataLoader : IDisposable
         _producer.Start();
     }
 
+    /// <summary>The dataset batches are read from; the loader does not own or dispose it.</summary>
     public IImageDataset Dataset { get; }
+    /// <summary>Images per batch, as given to the constructor.</summary>
     public int BatchSize { get; }
 
     /// <summary>Values in one batch: BatchSize * C * R * R.</summary>

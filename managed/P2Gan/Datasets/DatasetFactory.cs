@@ -14,11 +14,18 @@ public static class DatasetFactory
     /// <summary>The sub-folder of the CelebA archive holding the aligned images.</summary>
     public const string CelebAImageFolder = "img_align_celeba";
 
+    /// <summary>Parses <paramref name="spec"/> ("kind:location") and opens it; see <see cref="Open(DatasetSpec, DatasetOptions)"/>.</summary>
     /// <exception cref="ArgumentException">Malformed spec, unknown kind or invalid options.</exception>
     /// <exception cref="IOException">Missing folder or file (Directory/FileNotFoundException) naming it.</exception>
     /// <exception cref="InvalidDataException">Truncated or malformed IDX/CIFAR file, empty image folder, naming it.</exception>
     public static IImageDataset Open(string spec, DatasetOptions options) => Open(DatasetSpec.Parse(spec), options);
 
+    /// <summary>Opens <paramref name="spec"/> converted to <see cref="DatasetOptions.Resolution"/> and
+    /// <see cref="DatasetOptions.Channels"/> (0: the dataset's own, <see cref="NaturalChannels(DatasetSpec)"/>).
+    /// IDX and CIFAR files are read into memory here; image folders are listed here and decoded on demand.</summary>
+    /// <exception cref="ArgumentException">Invalid resolution or channels, or an unknown kind.</exception>
+    /// <exception cref="IOException">Missing folder or file (Directory/FileNotFoundException) naming it.</exception>
+    /// <exception cref="InvalidDataException">Truncated or malformed IDX/CIFAR file, empty image folder, naming it.</exception>
     public static IImageDataset Open(DatasetSpec spec, DatasetOptions options)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -56,6 +63,7 @@ public static class DatasetFactory
     /// <summary>Channels of the data as stored: 1 for (Fashion-)MNIST, 3 for the others. The trainer's default model channels.</summary>
     public static int NaturalChannels(string spec) => NaturalChannels(DatasetSpec.Parse(spec));
 
+    /// <summary>Channels of the data as stored: 1 for (Fashion-)MNIST, 3 for the others.</summary>
     public static int NaturalChannels(DatasetSpec spec) =>
         spec.Kind is DatasetKind.FashionMnist or DatasetKind.Mnist ? 1 : 3;
 

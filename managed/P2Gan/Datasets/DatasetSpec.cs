@@ -21,10 +21,13 @@ public sealed record DatasetSpec(DatasetKind Kind, string Location)
     /// <summary>"fashion-mnist:DIR, mnist:DIR, ..." for error messages and help.</summary>
     public static string Syntax => string.Join(", ", KindNames.Select(k => $"{k.Value}:{(k.Key is DatasetKind.Synthetic or DatasetKind.Noise ? "N" : "DIR")}"));
 
+    /// <summary>The spelling of <see cref="Kind"/> in a spec, e.g. "fashion-mnist".</summary>
     public string KindName => KindNames[Kind];
 
+    /// <summary>The spec as text, "kind:location"; <see cref="Parse"/> reads it back.</summary>
     public override string ToString() => $"{KindName}:{Location}";
 
+    /// <summary>Reads "kind:location"; the kind is matched case-insensitively, synthetic and noise need a positive image count.</summary>
     /// <exception cref="ArgumentException">Malformed spec or unknown kind; the message names the value and lists the kinds.</exception>
     public static DatasetSpec Parse(string text)
     {

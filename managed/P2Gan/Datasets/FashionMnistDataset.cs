@@ -6,7 +6,9 @@ namespace P2Gan.Datasets;
 /// </summary>
 public sealed class FashionMnistDataset : IImageDataset
 {
+    /// <summary>File name of the train images (60,000), without ".gz"; the gzip-compressed file is found too.</summary>
     public const string TrainImagesFileName = "train-images-idx3-ubyte";
+    /// <summary>File name of the test images (10,000), without ".gz"; the gzip-compressed file is found too.</summary>
     public const string TestImagesFileName = "t10k-images-idx3-ubyte";
 
     private readonly float[] _images;
@@ -19,19 +21,31 @@ public sealed class FashionMnistDataset : IImageDataset
         SourcePath = sourcePath;
     }
 
+    /// <inheritdoc/>
     public int Count { get; }
+    /// <inheritdoc/>
     public int Channels => 1;
+    /// <inheritdoc/>
     public int Resolution { get; }
+    /// <summary>The IDX file the images were read from.</summary>
     public string SourcePath { get; }
+    /// <summary>Floats per image: Channels x Resolution x Resolution.</summary>
     public int ImageElementCount => Channels * Resolution * Resolution;
+    /// <inheritdoc/>
     public string Description => $"{SourcePath} ({Count} images)";
 
+    /// <inheritdoc/>
     public void CopyImage(int index, Span<float> destination) =>
         _images.AsSpan(index * ImageElementCount, ImageElementCount).CopyTo(destination);
 
     /// <summary>All images, [Count, 1, Resolution, Resolution].</summary>
     public ReadOnlySpan<float> Images => _images;
 
+    /// <summary>Loads the train images of <paramref name="directory"/> resized to <paramref name="resolution"/>
+    /// (the 28 x 28 originals centred and padded when the growth is even, as for 32, else resized bilinearly; see <see cref="ImagePreprocessing.ToNchw"/>).</summary>
+    /// <exception cref="DirectoryNotFoundException">No such folder.</exception>
+    /// <exception cref="FileNotFoundException">Neither train-images-idx3-ubyte nor its .gz is in the folder.</exception>
+    /// <exception cref="InvalidDataException">The file is truncated or not an IDX image file.</exception>
     public static FashionMnistDataset Load(string directory, int resolution) => Load(directory, resolution, DatasetSplit.Train);
 
     /// <summary>Loads the train (train-images-idx3-ubyte) or test (t10k-images-idx3-ubyte) images.</summary>

@@ -5,6 +5,8 @@ public sealed class GreyToRgbDataset : IImageDataset
 {
     private readonly IImageDataset _grey;
 
+    /// <summary>Wraps <paramref name="grey"/>, which it reads from but does not own.</summary>
+    /// <exception cref="ArgumentException"><paramref name="grey"/> does not have exactly one channel.</exception>
     public GreyToRgbDataset(IImageDataset grey)
     {
         ArgumentNullException.ThrowIfNull(grey);
@@ -12,11 +14,16 @@ public sealed class GreyToRgbDataset : IImageDataset
         _grey = grey;
     }
 
+    /// <inheritdoc/>
     public string Description => _grey.Description + " (grey repeated to RGB)";
+    /// <inheritdoc/>
     public int Count => _grey.Count;
+    /// <inheritdoc/>
     public int Channels => 3;
+    /// <inheritdoc/>
     public int Resolution => _grey.Resolution;
 
+    /// <inheritdoc/>
     public void CopyImage(int index, Span<float> destination)
     {
         int plane = Resolution * Resolution;

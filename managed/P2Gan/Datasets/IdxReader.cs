@@ -10,7 +10,9 @@ namespace P2Gan.Datasets;
 /// </summary>
 public static class IdxReader
 {
+    /// <summary>0x00000803: the magic of an unsigned-byte IDX file with 3 dimensions (images).</summary>
     public const int ImagesMagic = 0x00000803;
+    /// <summary>0x00000801: the magic of an unsigned-byte IDX file with 1 dimension (labels).</summary>
     public const int LabelsMagic = 0x00000801;
 
     /// <summary>Largest payload (count x rows x cols bytes) a header may declare: one .NET array.</summary>

@@ -32,6 +32,10 @@ public sealed class ImageFileDataset : IImageDataset, IReportsSkippedImages
     private readonly long _cacheCapacity; // images, from the byte budget
     private readonly int _plane;
 
+    /// <summary>A dataset over <paramref name="files"/>, decoded, cropped and resized on each read (and cached up to
+    /// <paramref name="cacheBytes"/>); nothing is decoded here.</summary>
+    /// <exception cref="ArgumentException"><paramref name="files"/> is empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">Resolution not positive or channels not 1 or 3.</exception>
     /// <param name="files">The image files, in dataset order.</param>
     /// <param name="description">A short text naming the dataset, for logs.</param>
     /// <param name="resolution">Side of the square images served.</param>
@@ -62,15 +66,21 @@ public sealed class ImageFileDataset : IImageDataset, IReportsSkippedImages
         Channels = channels;
     }
 
+    /// <inheritdoc/>
     public string Description { get; }
+    /// <inheritdoc/>
     public int Count => _files.Length;
+    /// <inheritdoc/>
     public int Channels { get; }
+    /// <inheritdoc/>
     public int Resolution { get; }
+    /// <summary>Files found undecodable so far (only when not strict); each index that hit one read the next decodable file instead.</summary>
     public int SkippedImages => _bad.Count;
 
     /// <summary>The file behind <paramref name="index"/>.</summary>
     public string FilePath(int index) => _files[index];
 
+    /// <inheritdoc/>
     public void CopyImage(int index, Span<float> destination)
     {
         if ((uint)index >= (uint)Count) throw new ArgumentOutOfRangeException(nameof(index), index, $"Dataset has {Count} images.");

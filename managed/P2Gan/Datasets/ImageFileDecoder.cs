@@ -19,6 +19,8 @@ public sealed class ImageFileDecoder
 
     private readonly Configuration _configuration;
 
+    /// <summary>A decoder that refuses images beyond the limits before decoding them.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A limit is not positive.</exception>
     /// <param name="maxPixels">Largest width x height accepted, checked from the header before decoding.</param>
     /// <param name="maxSide">Largest width or height accepted, checked from the header before decoding.</param>
     public ImageFileDecoder(long maxPixels = DefaultMaxPixels, int maxSide = DefaultMaxSide)
@@ -37,8 +39,10 @@ public sealed class ImageFileDecoder
         _configuration.MemoryAllocator = MemoryAllocator.Create(new MemoryAllocatorOptions { AllocationLimitMegabytes = limitMb });
     }
 
+    /// <summary>Largest width x height accepted, checked from the header before decoding.</summary>
     public long MaxPixels { get; }
 
+    /// <summary>Largest width or height in pixels accepted, checked from the header before decoding.</summary>
     public int MaxSide { get; }
 
     /// <summary>Decodes <paramref name="path"/>; the caller disposes the image.</summary>

@@ -7,6 +7,7 @@ public static class ImageFileIndex
     /// <summary>Extensions read by ImageSharp that we index (compared case-insensitively).</summary>
     public static IReadOnlyList<string> Extensions { get; } = [".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp"];
 
+    /// <summary>The full paths of the image files (by <see cref="Extensions"/>) below <paramref name="folder"/>, in ordinal order of their relative paths.</summary>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="InvalidDataException">No image file below it.</exception>
     public static string[] List(string folder)

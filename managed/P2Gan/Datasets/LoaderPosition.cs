@@ -16,5 +16,6 @@ public readonly record struct LoaderPosition(long Epoch, int Offset)
     /// <summary>The first batch of the first epoch: (0, 0).</summary>
     public static LoaderPosition Start => default;
 
+    /// <summary>"epoch E, offset O", for logs.</summary>
     public override string ToString() => $"epoch {Epoch}, offset {Offset}";
 }

@@ -7,8 +7,11 @@ namespace P2Gan.Datasets;
 /// </summary>
 public static class PixelConversion
 {
+    /// <summary>BT.601 weight of red in grey = 0.299 R + 0.587 G + 0.114 B.</summary>
     public const float LumaRed = 0.299f;
+    /// <summary>BT.601 weight of green.</summary>
     public const float LumaGreen = 0.587f;
+    /// <summary>BT.601 weight of blue.</summary>
     public const float LumaBlue = 0.114f;
 
     /// <summary>Maps a byte 0..255 (or a grey level computed from bytes) to [-1, 1].</summary>

@@ -11,6 +11,10 @@ public sealed class PlanarByteDataset : IImageDataset
     private readonly int _sourceChannels;
     private readonly int _plane;
 
+    /// <summary>Serves images from <paramref name="pixels"/>, which it keeps (not copied); conversion to [-1, 1] and
+    /// to <paramref name="channels"/> happens per read.</summary>
+    /// <exception cref="ArgumentException"><paramref name="pixels"/> does not hold exactly count images.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A channel count is not 1 or 3.</exception>
     /// <param name="pixels">[count, sourceChannels, resolution, resolution].</param>
     /// <param name="count">Number of images.</param>
     /// <param name="sourceChannels">Channels stored in <paramref name="pixels"/>.</param>
@@ -35,11 +39,16 @@ public sealed class PlanarByteDataset : IImageDataset
         Description = description;
     }
 
+    /// <inheritdoc/>
     public string Description { get; }
+    /// <inheritdoc/>
     public int Count { get; }
+    /// <inheritdoc/>
     public int Channels { get; }
+    /// <inheritdoc/>
     public int Resolution { get; }
 
+    /// <inheritdoc/>
     public void CopyImage(int index, Span<float> destination)
     {
         if ((uint)index >= (uint)Count) throw new ArgumentOutOfRangeException(nameof(index), index, $"Dataset has {Count} images.");

@@ -15,6 +15,7 @@ namespace P2Gan.Datasets;
 /// </summary>
 public static class SquareImageConverter
 {
+    /// <summary>The resampler of every resize: ImageSharp's bicubic (see the class remarks).</summary>
     public static IResampler Filter => KnownResamplers.Bicubic;
 
     /// <summary>The centred square of side min(width, height, <paramref name="maxSide"/>) (0 = no maximum).</summary>

@@ -7,6 +7,8 @@ namespace P2Gan.Datasets;
 /// </summary>
 public sealed class SyntheticShapesDataset : IImageDataset
 {
+    /// <summary><paramref name="count"/> images of side <paramref name="resolution"/> (at least 4) with 1 or 3 <paramref name="channels"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">count not positive, resolution below 4 or channels not 1 or 3.</exception>
     public SyntheticShapesDataset(int count, int resolution, int channels)
     {
         if (count <= 0) throw new ArgumentOutOfRangeException(nameof(count), count, "Must be positive.");
@@ -17,11 +19,16 @@ public sealed class SyntheticShapesDataset : IImageDataset
         Channels = channels;
     }
 
+    /// <inheritdoc/>
     public string Description => $"synthetic:{Count} ({Count} images)";
+    /// <inheritdoc/>
     public int Count { get; }
+    /// <inheritdoc/>
     public int Channels { get; }
+    /// <inheritdoc/>
     public int Resolution { get; }
 
+    /// <inheritdoc/>
     public void CopyImage(int index, Span<float> destination)
     {
         if ((uint)index >= (uint)Count) throw new ArgumentOutOfRangeException(nameof(index), index, $"Dataset has {Count} images.");

@@ -7,6 +7,8 @@ namespace P2Gan.Datasets;
 /// </summary>
 public sealed class UniformNoiseDataset : IImageDataset
 {
+    /// <summary><paramref name="count"/> images of side <paramref name="resolution"/> with 1 or 3 <paramref name="channels"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">count or resolution not positive, or channels not 1 or 3.</exception>
     public UniformNoiseDataset(int count, int resolution, int channels)
     {
         if (count <= 0) throw new ArgumentOutOfRangeException(nameof(count), count, "Must be positive.");
@@ -17,11 +19,16 @@ public sealed class UniformNoiseDataset : IImageDataset
         Channels = channels;
     }
 
+    /// <inheritdoc/>
     public string Description => $"noise:{Count} ({Count} images of uniform noise)";
+    /// <inheritdoc/>
     public int Count { get; }
+    /// <inheritdoc/>
     public int Channels { get; }
+    /// <inheritdoc/>
     public int Resolution { get; }
 
+    /// <inheritdoc/>
     public void CopyImage(int index, Span<float> destination)
     {
         if ((uint)index >= (uint)Count) throw new ArgumentOutOfRangeException(nameof(index), index, $"Dataset has {Count} images.");

@@ -12,6 +12,7 @@ public sealed record ClassifierTrainingOptions
     /// <summary>Passes over the training split (or its first <see cref="TrainLimit"/> images).</summary>
     public int Epochs { get; init; } = 3;
 
+    /// <summary>Images per Adam step; default 128.</summary>
     public int BatchSize { get; init; } = 128;
 
     /// <summary>Initial weights and the per-epoch shuffles.</summary>
@@ -57,9 +58,13 @@ public static class ClassifierTraining
     /// <summary>Names the native architecture and this training recipe; change it when either changes.</summary>
     public const string Architecture = "fmnist-cnn-v1";
 
+    /// <summary>Environment variable naming the cache root; trained classifiers go to its "classifiers" folder (default ~/.cache/p2gan).</summary>
     public const string CacheDirectoryVariable = "P2GAN_CACHE_DIR";
+    /// <summary>File name of the Fashion-MNIST train labels, without ".gz"; the gzip-compressed file is found too.</summary>
     public const string TrainLabelsFileName = "train-labels-idx1-ubyte";
+    /// <summary>File name of the Fashion-MNIST test labels, without ".gz"; the gzip-compressed file is found too.</summary>
     public const string TestLabelsFileName = "t10k-labels-idx1-ubyte";
+    /// <summary>Extension of a cached classifier file.</summary>
     public const string FileExtension = ".p2cls";
 
     private const int Side = 28;

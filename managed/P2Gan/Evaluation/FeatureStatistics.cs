@@ -6,6 +6,12 @@ namespace P2Gan.Evaluation;
 /// </summary>
 public sealed class FeatureStatistics
 {
+    /// <summary>Wraps (does not copy) <paramref name="mean"/> [dim] and row-major <paramref name="covariance"/> [dim, dim].</summary>
+    /// <param name="mean">The feature means; not empty.</param>
+    /// <param name="covariance">The unbiased covariance, dim * dim values.</param>
+    /// <param name="count">How many feature vectors they summarise; at least 2.</param>
+    /// <exception cref="ArgumentException">Empty mean, or a covariance of another size.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is below 2.</exception>
     public FeatureStatistics(double[] mean, double[] covariance, long count)
     {
         ArgumentNullException.ThrowIfNull(mean);
@@ -23,6 +29,7 @@ public sealed class FeatureStatistics
         Count = count;
     }
 
+    /// <summary>The mean of each feature, [Dim].</summary>
     public double[] Mean { get; }
 
     /// <summary>Row-major [Dim, Dim].</summary>
@@ -31,5 +38,6 @@ public sealed class FeatureStatistics
     /// <summary>Number of feature vectors the statistics summarise.</summary>
     public long Count { get; }
 
+    /// <summary>The feature dimension.</summary>
     public int Dim => Mean.Length;
 }

@@ -12,8 +12,11 @@ public static unsafe class Metrics
 {
     /// <summary>torch-fidelity's defaults.</summary>
     public const int DefaultKidSubsets = 100;
+    /// <summary>Rows per KID subset (torch-fidelity's default); a smaller set is used whole.</summary>
     public const int DefaultKidSubsetSize = 1000;
+    /// <summary>Splits of the Inception Score (torch-fidelity's default).</summary>
     public const int DefaultInceptionSplits = 10;
+    /// <summary>k of the k-nearest-neighbour radii of precision and recall (Kynkäänniemi et al., 2019).</summary>
     public const int DefaultNearestNeighbours = 3;
 
     /// <summary>Mean and unbiased covariance of <paramref name="features"/> [count, dim]; count >= 2.</summary>

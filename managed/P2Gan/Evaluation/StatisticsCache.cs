@@ -65,17 +65,21 @@ public sealed record CachedStatistics(FeatureStatistics Statistics, float[]? Fea
 /// </summary>
 public sealed class StatisticsCache
 {
+    /// <summary>Extension of a cache file.</summary>
     public const string FileExtension = ".p2stats";
+    /// <summary>Environment variable naming the cache root; statistics go to its "stats" folder.</summary>
     public const string CacheDirectoryVariable = "P2GAN_CACHE_DIR";
     private const int FormatVersion = 1;
     private static readonly byte[] Magic = "P2GSTAT1"u8.ToArray();
 
+    /// <summary>A cache in <paramref name="directory"/>; nothing is created until the first store.</summary>
     /// <param name="directory">The cache folder; null = <see cref="DefaultDirectory"/>. Created on first store.</param>
     public StatisticsCache(string? directory = null)
     {
         Directory = Path.GetFullPath(directory ?? DefaultDirectory());
     }
 
+    /// <summary>The full path of the cache folder (it may not exist before the first store).</summary>
     public string Directory { get; }
 
     /// <summary>$P2GAN_CACHE_DIR/stats when set, else ~/.cache/p2gan/stats.</summary>

@@ -55,7 +55,7 @@ public sealed class CheckpointStore(string directory)
 
     /// <summary>
     /// The checkpoint with the most steps whose state reads back; final.ckpt wins a tie.
-    /// Unreadable files (<paramref name="readState"/> throws a <see cref="P2Gan.Native.P2GanException"/>,
+    /// Unreadable files (<paramref name="readState"/> throws a <see cref="P2GanException"/>,
     /// <see cref="InvalidDataException"/> or <see cref="IOException"/>) are skipped with a warning (they
     /// cannot come from an interrupted write, but a disk can still corrupt them).
     /// </summary>
@@ -191,5 +191,5 @@ public sealed class CheckpointStore(string directory)
 
     private static StringComparer PathComparer => OperatingSystem.IsWindows() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
 
-    private static bool IsUnreadable(Exception e) => e is P2Gan.Native.P2GanException or InvalidDataException or IOException;
+    private static bool IsUnreadable(Exception e) => e is P2GanException or InvalidDataException or IOException;
 }

@@ -65,7 +65,7 @@ extern "C" {
 
 typedef int32_t p2gan_status;
 typedef enum p2gan_status_code {
-    P2GAN_STATUS_OK = 0,
+    P2GAN_STATUS_OK = 0,                  /* success; out-parameters are written */
     P2GAN_STATUS_INVALID_ARGUMENT = 1,    /* null pointer, bad size, shape or value */
     P2GAN_STATUS_NON_FINITE_INPUT = 2,    /* NaN or infinity in an input buffer */
     P2GAN_STATUS_NON_FINITE_LOSS = 3,     /* a loss became NaN/inf; no update applied */
@@ -103,10 +103,10 @@ typedef enum p2gan_kernels {
 } p2gan_kernels;
 
 typedef enum p2gan_native_log_level {
-    P2GAN_LOG_DEBUG = 0,
-    P2GAN_LOG_INFORMATION = 1,
-    P2GAN_LOG_WARNING = 2,
-    P2GAN_LOG_ERROR = 3
+    P2GAN_LOG_DEBUG = 0,       /* internal detail; not on stderr without a callback */
+    P2GAN_LOG_INFORMATION = 1, /* what was done, e.g. the device a model was created on; not on stderr */
+    P2GAN_LOG_WARNING = 2,     /* worth attention; the call still succeeds */
+    P2GAN_LOG_ERROR = 3        /* a failure */
 } p2gan_native_log_level;
 
 /* What the model is: architecture, priors, losses and optimizer. Stored in checkpoints.

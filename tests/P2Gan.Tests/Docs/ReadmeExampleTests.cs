@@ -37,6 +37,16 @@ public class ReadmeExampleTests
         Assert.That(code, Does.Contain("P2GanModel.Create("));
     }
 
+    /// <summary>Issue #10: the typed exceptions are in namespace P2Gan, so the example catches one
+    /// without importing the bindings' namespace (SdkExampleBuildsAndRuns compiles it).</summary>
+    [Test]
+    public void TheExampleCatchesATypedExceptionWithUsingP2GanAlone()
+    {
+        string code = SdkExample();
+        Assert.That(code, Does.Contain("catch (P2GanInvalidArgumentException"));
+        Assert.That(code, Does.Not.Contain("using P2Gan.Native"));
+    }
+
     [Test]
     public void SdkExampleBuildsAndRuns()
     {
@@ -75,6 +85,7 @@ public class ReadmeExampleTests
         (int exit, string log) = Run(temp.Path, Path.Combine(output, "ReadmeExample.dll"));
         Assert.That(exit, Is.EqualTo(0), "the README example failed:\n" + log);
         Assert.That(log, Does.Match(@"L_D \S+\s+L_G \S+"));
+        Assert.That(log, Does.Contain("refused: "), "the wrong shape is refused with P2GanInvalidArgumentException");
         Assert.That(File.Exists(temp.File("model.ckpt")), Is.True, "the example saves model.ckpt");
         Assert.That(P2GanModel.ReadCheckpointOptions(temp.File("model.ckpt")).BaseChannels, Is.EqualTo(16));
     }
