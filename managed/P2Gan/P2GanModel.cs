@@ -192,20 +192,29 @@ public sealed unsafe partial class P2GanModel : IDisposable
     }
 
     /// <summary>Generates <paramref name="count"/> images from noise [count, n] and codes [count, d].</summary>
+    /// <returns>The images [count, C, H, W] in [-1, 1].</returns>
     public float[] Generate(ReadOnlySpan<float> noise, ReadOnlySpan<float> codes, int count, bool useEma = false)
+    {
+        RequirePositive(count, nameof(count));
+        var images = new float[checked(count * ImageElementCount)];
+        GenerateInto(noise, codes, count, images, useEma);
+        return images;
+    }
+
+    /// <summary>As <see cref="Generate"/>, into <paramref name="destination"/> (count * <see cref="ImageElementCount"/> values).</summary>
+    public void GenerateInto(ReadOnlySpan<float> noise, ReadOnlySpan<float> codes, int count, Span<float> destination, bool useEma = false)
     {
         RequirePositive(count, nameof(count));
         RequireLength(noise, (long)count * Options.NoiseDim, nameof(noise), "count * NoiseDim");
         RequireLength(codes, (long)count * Options.PosteriorDim, nameof(codes), "count * PosteriorDim");
-        var images = new float[checked(count * ImageElementCount)];
+        RequireLength(destination, (long)count * ImageElementCount, nameof(destination), "count * ImageElementCount");
         fixed (float* n = noise)
         fixed (float* c = codes)
-        fixed (float* o = images)
+        fixed (float* o = destination)
         {
             NativeStatus.ThrowIfFailed(NativeMethods.p2gan_model_generate(
-                _handle, count, n, (nuint)noise.Length, c, (nuint)codes.Length, useEma ? 1 : 0, o, (nuint)images.Length));
+                _handle, count, n, (nuint)noise.Length, c, (nuint)codes.Length, useEma ? 1 : 0, o, (nuint)destination.Length));
         }
-        return images;
     }
 
     /// <summary>
@@ -213,9 +222,21 @@ public sealed unsafe partial class P2GanModel : IDisposable
     /// posteriors of <paramref name="realImages"/> when given (batch size must equal count),
     /// otherwise from the prior P_c.
     /// </summary>
+    /// <returns>The images [count, C, H, W] in [-1, 1].</returns>
     public float[] Sample(int count, ulong seed, ReadOnlySpan<float> realImages = default, TensorShape? shape = null, bool useEma = false)
     {
         RequirePositive(count, nameof(count));
+        var images = new float[checked(count * ImageElementCount)];
+        SampleInto(count, seed, images, realImages, shape, useEma);
+        return images;
+    }
+
+    /// <summary>As <see cref="Sample"/>, into <paramref name="destination"/> (count * <see cref="ImageElementCount"/> values).</summary>
+    public void SampleInto(int count, ulong seed, Span<float> destination, ReadOnlySpan<float> realImages = default,
+        TensorShape? shape = null, bool useEma = false)
+    {
+        RequirePositive(count, nameof(count));
+        RequireLength(destination, (long)count * ImageElementCount, nameof(destination), "count * ImageElementCount");
         long[]? dims = null;
         if (!realImages.IsEmpty)
         {
@@ -226,26 +247,35 @@ public sealed unsafe partial class P2GanModel : IDisposable
             RequireLength(realImages, shape.Value.ElementCount, nameof(realImages), $"shape {shape}");
             dims = shape.Value.ToArray();
         }
-        var images = new float[checked(count * ImageElementCount)];
         fixed (float* real = realImages)
         fixed (long* dimsPtr = dims)
-        fixed (float* o = images)
+        fixed (float* o = destination)
         {
             NativeStatus.ThrowIfFailed(NativeMethods.p2gan_model_sample(
                 _handle, count, seed, realImages.IsEmpty ? null : real, (nuint)realImages.Length,
-                dimsPtr, (nuint)(dims?.Length ?? 0), useEma ? 1 : 0, o, (nuint)images.Length));
+                dimsPtr, (nuint)(dims?.Length ?? 0), useEma ? 1 : 0, o, (nuint)destination.Length));
         }
-        return images;
     }
 
     /// <summary>Posterior N(mu, sigma^2) of images [B, C, H, W]: two arrays [B, d].</summary>
     public (float[] Mu, float[] Sigma) Encode(ReadOnlySpan<float> images, TensorShape shape)
     {
         RequireImageBatch(images, shape, nameof(images));
-        long[] dims = shape.ToArray();
-        long outCount = checked(dims[0] * Options.PosteriorDim);
+        long outCount = checked(shape[0] * Options.PosteriorDim);
         var mu = new float[outCount];
         var sigma = new float[outCount];
+        EncodeInto(images, shape, mu, sigma);
+        return (mu, sigma);
+    }
+
+    /// <summary>As <see cref="Encode"/>, into <paramref name="mu"/> and <paramref name="sigma"/> (B * d values each).</summary>
+    public void EncodeInto(ReadOnlySpan<float> images, TensorShape shape, Span<float> mu, Span<float> sigma)
+    {
+        RequireImageBatch(images, shape, nameof(images));
+        long[] dims = shape.ToArray();
+        long outCount = checked(dims[0] * Options.PosteriorDim);
+        RequireLength(mu, outCount, nameof(mu), "B * PosteriorDim");
+        RequireLength(sigma, outCount, nameof(sigma), "B * PosteriorDim");
         fixed (float* x = images)
         fixed (long* dimsPtr = dims)
         fixed (float* m = mu)
@@ -254,30 +284,39 @@ public sealed unsafe partial class P2GanModel : IDisposable
             NativeStatus.ThrowIfFailed(NativeMethods.p2gan_model_encode(
                 _handle, x, (nuint)images.Length, dimsPtr, (nuint)dims.Length, m, s, (nuint)outCount));
         }
-        return (mu, sigma);
     }
 
     /// <summary><paramref name="steps"/> images on the line from (noiseA, codeA) to (noiseB, codeB), ends included.</summary>
+    /// <returns>The images [steps, C, H, W] in [-1, 1].</returns>
     public float[] Interpolate(ReadOnlySpan<float> noiseA, ReadOnlySpan<float> noiseB,
         ReadOnlySpan<float> codeA, ReadOnlySpan<float> codeB, int steps, bool useEma = false)
+    {
+        if (steps < 2) throw new ArgumentOutOfRangeException(nameof(steps), steps, "At least 2 steps (both ends) are needed.");
+        var images = new float[checked(steps * ImageElementCount)];
+        InterpolateInto(noiseA, noiseB, codeA, codeB, steps, images, useEma);
+        return images;
+    }
+
+    /// <summary>As <see cref="Interpolate"/>, into <paramref name="destination"/> (steps * <see cref="ImageElementCount"/> values).</summary>
+    public void InterpolateInto(ReadOnlySpan<float> noiseA, ReadOnlySpan<float> noiseB,
+        ReadOnlySpan<float> codeA, ReadOnlySpan<float> codeB, int steps, Span<float> destination, bool useEma = false)
     {
         if (steps < 2) throw new ArgumentOutOfRangeException(nameof(steps), steps, "At least 2 steps (both ends) are needed.");
         RequireLength(noiseA, Options.NoiseDim, nameof(noiseA), "NoiseDim");
         RequireLength(noiseB, Options.NoiseDim, nameof(noiseB), "NoiseDim");
         RequireLength(codeA, Options.PosteriorDim, nameof(codeA), "PosteriorDim");
         RequireLength(codeB, Options.PosteriorDim, nameof(codeB), "PosteriorDim");
-        var images = new float[checked(steps * ImageElementCount)];
+        RequireLength(destination, (long)steps * ImageElementCount, nameof(destination), "steps * ImageElementCount");
         fixed (float* na = noiseA)
         fixed (float* nb = noiseB)
         fixed (float* ca = codeA)
         fixed (float* cb = codeB)
-        fixed (float* o = images)
+        fixed (float* o = destination)
         {
             NativeStatus.ThrowIfFailed(NativeMethods.p2gan_model_interpolate(
                 _handle, na, nb, (nuint)noiseA.Length, ca, cb, (nuint)codeA.Length, steps, useEma ? 1 : 0,
-                o, (nuint)images.Length));
+                o, (nuint)destination.Length));
         }
-        return images;
     }
 
     /// <summary>

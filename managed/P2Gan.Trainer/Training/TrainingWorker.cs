@@ -56,7 +56,6 @@ internal sealed class TrainingInputs : IDisposable
 /// the plots and report.html of the run folder; stops the host when done. Ctrl-C and SIGTERM (the host's
 /// console lifetime) cancel <c>stoppingToken</c>: the session finishes the step and checkpoints.</summary>
 internal sealed class TrainingWorker(
-    TrainingConfig config,
     TrainingInputs inputs,
     TrainingExitCode exitCode,
     IHostApplicationLifetime lifetime,

@@ -15,6 +15,7 @@ internal sealed class MetricsWriter : IDisposable
 {
     private readonly StreamWriter _writer;
 
+    /// <param name="path">metrics.jsonl of the run folder.</param>
     /// <param name="resumeStep">When resuming: the checkpoint's step. Lines logged after it by the
     /// interrupted process are dropped, since the resumed run logs those steps again.</param>
     public MetricsWriter(string path, long? resumeStep = null)

@@ -2,14 +2,18 @@ using Microsoft.Extensions.Logging;
 
 namespace P2Gan.Training;
 
-/// <summary>The checkpoint and run folder named by --resume.</summary>
-/// <param name="Unusable">Checkpoints of the folder that were skipped because they do not read or load
-/// (newer than <paramref name="CheckpointPath"/>); they are kept as they are, and the run leaves them
-/// alone (no rotation, no setting aside) until it would write a file of the same name.</param>
-/// <param name="Warnings">What the search found wrong, for the run's log.</param>
+/// <summary>The checkpoint and run folder a run resumes from (<see cref="Find"/>).</summary>
+/// <remarks><see cref="Unusable"/>: checkpoints of the folder that were skipped because they do not read or
+/// load (newer than <see cref="CheckpointPath"/>); they are kept as they are, and the run leaves them alone
+/// (no rotation, no setting aside) until it would write a file of the same name.</remarks>
+/// <param name="CheckpointPath">The checkpoint to continue from, full path.</param>
+/// <param name="RunDir">Its run folder, full path.</param>
+/// <param name="State">Its training state.</param>
 public sealed record ResumeTarget(string CheckpointPath, string RunDir, TrainingState State)
 {
+    /// <summary>The checkpoints skipped because they do not load (see the remarks).</summary>
     public IReadOnlyList<string> Unusable { get; init; } = [];
+    /// <summary>What the search found wrong, for the run's log.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
     /// <summary>
@@ -18,6 +22,8 @@ public sealed record ResumeTarget(string CheckpointPath, string RunDir, Training
     /// a file is that checkpoint, and its run folder is the parent of its checkpoints/ folder.
     /// </summary>
     /// <exception cref="ArgumentException">Nothing to resume there.</exception>
+    /// <param name="path">A run folder or a .ckpt file.</param>
+    /// <param name="logger">Receives the warnings as they are found.</param>
     public static ResumeTarget Find(string path, ILogger? logger = null)
     {
         string full = Path.GetFullPath(path);

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using P2Gan.Datasets;
 using P2Gan.Evaluation;
-using P2Gan.Native;
 
 namespace P2Gan.Training;
 

@@ -3,7 +3,6 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using P2Gan.Datasets;
-using P2Gan.Native;
 
 namespace P2Gan.Training;
 

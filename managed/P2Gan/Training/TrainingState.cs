@@ -13,6 +13,7 @@ public sealed record TrainingState
     /// <summary>Bumped when the layout changes incompatibly.</summary>
     public const int CurrentFormat = 1;
 
+    /// <summary>The layout version (<see cref="CurrentFormat"/>).</summary>
     public int Format { get; init; } = CurrentFormat;
     /// <summary>Steps completed (equal to the model's step in the same checkpoint).</summary>
     public required long Step { get; init; }
@@ -27,14 +28,18 @@ public sealed record TrainingState
     public required long SkippedImages { get; init; }
     /// <summary>Training time so far, so elapsed_seconds in metrics.jsonl continues on resume.</summary>
     public required double ElapsedSeconds { get; init; }
+    /// <summary>The run's settings.</summary>
     public required TrainingConfig Config { get; init; }
     /// <summary>The best value of Config.BestMetric so far (the one checkpoints/best.ckpt holds); null
     /// before the first evaluation. Kept in every checkpoint so a resumed run compares against it.</summary>
     public double? BestMetricValue { get; init; }
 
+    /// <summary>The state as the JSON stored in checkpoints (the settings flat, <see cref="TrainingJson.Options"/>).</summary>
     public string ToJson() => JsonSerializer.Serialize(this with { Config = Config.WithFlatSettings() }, TrainingJson.Options);
 
     /// <exception cref="InvalidDataException">Not a trainer checkpoint, or another format.</exception>
+    /// <param name="json">The host state of a checkpoint.</param>
+    /// <param name="source">Names the file in error messages.</param>
     public static TrainingState FromJson(string json, string source)
     {
         if (string.IsNullOrWhiteSpace(json))
@@ -65,6 +70,9 @@ public sealed record TrainingState
         }
     }
 
+    /// <summary>The training state of a checkpoint written by a run.</summary>
+    /// <param name="checkpointPath">A .ckpt file.</param>
+    /// <exception cref="InvalidDataException">The checkpoint holds no or another training state.</exception>
     public static TrainingState Read(string checkpointPath) =>
         FromJson(P2GanModel.ReadCheckpointHostState(checkpointPath), checkpointPath);
 }
