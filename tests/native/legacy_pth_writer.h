@@ -110,11 +110,21 @@ inline const char* legacy_storage_name(torch::ScalarType type) {
     }
 }
 
+// A tensor's view as the pickle declares it, for crafted files (sizes, strides and storage
+// offset that need not fit the storage).
+struct DeclaredView {
+    std::vector<int64_t> sizes;
+    std::vector<int64_t> strides;
+    int64_t offset = 0;
+};
+
 // The bytes of a legacy torch.save of OrderedDict(tensors). Each tensor gets its own storage
 // keyed by its index; with share_storage_pairs, every odd-indexed tensor instead shares the
 // previous tensor's storage (same dtype) at an offset, as views of one buffer would.
+// Tensors named in `declared` get that view in the pickle instead of their own.
 inline std::string legacy_pth_bytes(const std::vector<std::pair<std::string, torch::Tensor>>& tensors,
-                                    bool share_storage_pairs = false) {
+                                    bool share_storage_pairs = false,
+                                    const std::map<std::string, DeclaredView>& declared = {}) {
     PickleWriter w;
     // 1. magic number 0x1950a86a20f9469cfc6c as LONG1
     w.proto();
@@ -195,9 +205,11 @@ inline std::string legacy_pth_bytes(const std::vector<std::pair<std::string, tor
             o.put();
             o.op('Q');
         }
-        o.integer(offset);
-        o.int_tuple(t.sizes().vec());
-        o.int_tuple(t.strides().vec());
+        const auto view = declared.find(tensors[i].first);
+        const bool crafted = view != declared.end();
+        o.integer(crafted ? view->second.offset : offset);
+        o.int_tuple(crafted ? view->second.sizes : t.sizes().vec());
+        o.int_tuple(crafted ? view->second.strides : t.strides().vec());
         o.op('\x89');
         o.global("collections", "OrderedDict");
         o.op(')');

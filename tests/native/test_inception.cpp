@@ -517,5 +517,63 @@ TEST(PthReader, NestingBuiltThroughTheMemoIsTornDownWithoutRecursion) {
     EXPECT_TRUE(contains(m, "memo.pth") && contains(m, "is a list, not a dict")) << m;
 }
 
+// ---- crafted shapes and strides: a status naming the problem, never a crash or a bomb ----
+
+TEST(PthReader, CraftedViewsAreRefusedNamingTheProblem) {
+    const std::vector<std::pair<std::string, torch::Tensor>> state = {{"w", torch::zeros({4})}};
+    auto refused = [&](const testing::DeclaredView& view) {
+        const auto bytes = testing::legacy_pth_bytes(state, false, {{"w", view}});
+        return refusal(P2GAN_STATUS_IO_ERROR, [&] { read_pth_state_dict_bytes(bytes, "crafted.pth"); });
+    };
+    constexpr int64_t kHuge = int64_t{1} << 40;
+    auto m = refused({{kHuge, kHuge}, {kHuge, 1}, 0});  // the last index overflows int64
+    EXPECT_TRUE(contains(m, "crafted.pth") && contains(m, "overflow")) << m;
+    m = refused({{int64_t{1} << 30}, {0}, 0});  // 4 GB of float claimed over a 4-element storage
+    EXPECT_TRUE(contains(m, "1073741824 elements over a storage of 4") && contains(m, "zero or overlapping stride")) << m;
+    m = refused({{-3}, {1}, 0});
+    EXPECT_TRUE(contains(m, "negative or overflowing size [-3]")) << m;
+    m = refused({{2}, {-1}, 1});
+    EXPECT_TRUE(contains(m, "negative stride")) << m;
+    m = refused({{2}, {1}, -1});
+    EXPECT_TRUE(contains(m, "negative storage offset")) << m;
+    m = refused({{5}, {1}, 0});
+    EXPECT_TRUE(contains(m, "reaches past the end of its storage (4 elements)")) << m;
+    m = refused({{kHuge, kHuge, kHuge, 0}, {1, 1, 1, 1}, 0});  // empty, yet its sizes overflow
+    EXPECT_TRUE(contains(m, "negative or overflowing size")) << m;
+    // The declared view of a well-formed file still loads.
+    const auto ok = read_pth_state_dict_bytes(testing::legacy_pth_bytes(state, false, {{"w", {{2, 2}, {2, 1}, 0}}}), "ok.pth");
+    EXPECT_EQ(ok.tensors.at(0).second.sizes().vec(), (std::vector<int64_t>{2, 2}));
+}
+
+std::string safetensors_bytes(const std::string& header, size_t data_bytes) {
+    std::string bytes;
+    for (int i = 0; i < 8; ++i) bytes += static_cast<char>((header.size() >> (8 * i)) & 0xff);
+    return bytes + header + std::string(data_bytes, '\0');
+}
+
+TEST(Safetensors, CraftedShapesAndMetadataAreRefusedNamingTheProblem) {
+    const auto path = temp_file("crafted.safetensors");
+    auto refused = [&](const std::string& header, size_t data_bytes) {
+        write_bytes(path, safetensors_bytes(header, data_bytes));
+        return refusal(P2GAN_STATUS_IO_ERROR, [&] { read_safetensors(path.string()); });
+    };
+    auto m = refused(R"({"w":{"dtype":"F32","shape":[-1,4],"data_offsets":[0,16]}})", 16);
+    EXPECT_TRUE(contains(m, "tensor w has a negative or overflowing shape [-1, 4]")) << m;
+    m = refused(R"({"w":{"dtype":"F32","shape":[4294967296,4294967296],"data_offsets":[0,16]}})", 16);
+    EXPECT_TRUE(contains(m, "negative or overflowing shape")) << m;
+    m = refused(R"({"w":{"dtype":"F32","shape":[1073741824],"data_offsets":[0,16]}})", 16);  // 4 GB claimed by 16 bytes
+    EXPECT_TRUE(contains(m, "holds 16 bytes, its shape [1073741824] needs more")) << m;
+    m = refused(R"({"w":{"dtype":"F32","shape":[3],"data_offsets":[0,16]}})", 16);
+    EXPECT_TRUE(contains(m, "holds 16 bytes, its shape needs 12")) << m;
+    m = refused(R"({"__metadata__":{"a":1},"w":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}})", 16);
+    EXPECT_TRUE(contains(m, "__metadata__")) << m;
+    std::map<std::string, std::string> metadata;
+    write_bytes(path, safetensors_bytes(R"({"__metadata__":{"a":"1"},"w":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}})", 16));
+    EXPECT_EQ(read_safetensors(path.string(), &metadata).at(0).second.numel(), 4);
+    EXPECT_EQ(metadata.at("a"), "1");
+    std::error_code ec;
+    fs::remove(path, ec);
+}
+
 }  // namespace
 }  // namespace p2gan

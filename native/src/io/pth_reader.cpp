@@ -13,6 +13,7 @@
 
 #include <caffe2/serialize/inline_container.h>
 
+#include "io/tensor_bounds.h"
 #include "runtime/errors.h"
 
 namespace p2gan {
@@ -425,15 +426,29 @@ ValuePtr Unpickler::rebuild_tensor(const std::vector<ValuePtr>& args) {
     const auto size = int_tuple(args[2], "a tensor's size");
     const auto stride = int_tuple(args[3], "a tensor's stride");
     if (size.size() != stride.size()) bad("a tensor whose size and stride differ in length");
+    if (offset < 0) bad("a tensor with a negative storage offset (" + std::to_string(offset) + ")");
+    const auto numel = checked_numel(size);
+    if (!numel) bad("a tensor with a negative or overflowing size " + shape_text(size));
+    const bool empty = *numel == 0;
+    // The last element's index, computed without overflow: a crafted stride must not wrap
+    // around into the storage.
     int64_t last = offset;
-    bool empty = false;
-    for (size_t i = 0; i < size.size(); ++i) {
-        if (size[i] < 0 || stride[i] < 0) bad("a tensor with a negative size or stride");
-        if (size[i] == 0) empty = true;
-        last += (size[i] - 1) * stride[i];
+    for (size_t i = 0; i < size.size() && !empty; ++i) {
+        int64_t reach = 0;
+        if (stride[i] < 0) bad("a tensor with a negative stride " + shape_text(stride));
+        if (__builtin_mul_overflow(size[i] - 1, stride[i], &reach) || __builtin_add_overflow(last, reach, &last)) {
+            bad("a tensor whose size " + shape_text(size) + " and stride " + shape_text(stride) + " overflow");
+        }
     }
-    if (offset < 0 || (!empty && last >= storage.numel())) {
-        bad("a tensor that reaches past the end of its storage (" + std::to_string(storage.numel()) + " elements)");
+    if (!empty && last >= storage.numel()) {
+        bad("a tensor of size " + shape_text(size) + " that reaches past the end of its storage (" +
+            std::to_string(storage.numel()) + " elements)");
+    }
+    // A zero or overlapping stride lets a small storage claim a huge tensor, which every later
+    // copy would then allocate; state dicts hold no such views.
+    if (*numel > storage.numel()) {
+        bad("a tensor of " + std::to_string(*numel) + " elements over a storage of " + std::to_string(storage.numel()) +
+            " (a zero or overlapping stride " + shape_text(stride) + ")");
     }
     auto v = Value::make(Value::Kind::Tensor);
     v->tensor = empty ? torch::empty(size, storage.options()) : storage.as_strided(size, stride, offset);
@@ -590,7 +605,13 @@ PthStateDict read_zip(const std::string& bytes, const std::string& source) {
     const std::string pickle(static_cast<const char*>(pickle_data.get()), pickle_size);
     auto load = [&](const std::string& key, torch::ScalarType dtype, int64_t numel) {
         auto [data, size] = record("data/" + key);
-        const size_t need = static_cast<size_t>(numel) * c10::elementSize(dtype);
+        // numel comes from the pickle: compare by division, so that a huge count cannot wrap.
+        const size_t element = c10::elementSize(dtype);
+        if (static_cast<uint64_t>(numel) > size / element) {
+            refuse(source, "record data/" + key + " has " + std::to_string(size) + " bytes, its storage declares " +
+                               std::to_string(numel) + " elements");
+        }
+        const size_t need = static_cast<size_t>(numel) * element;
         if (size < need) {
             refuse(source, "record data/" + key + " has " + std::to_string(size) + " bytes, its tensors need " +
                                std::to_string(need));

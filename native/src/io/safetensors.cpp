@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "io/atomic_file.h"
+#include "io/tensor_bounds.h"
 #include "runtime/errors.h"
 
 namespace p2gan {
@@ -83,20 +84,31 @@ NamedTensors read_safetensors(const std::string& path, std::map<std::string, std
     const size_t data_size = bytes.size() - data_start;
     NamedTensors out;
     for (const auto& [name, entry] : header.items()) {
-        if (name == "__metadata__") {
-            if (metadata) *metadata = entry.get<std::map<std::string, std::string>>();
-            continue;
-        }
         try {
+            if (name == "__metadata__") {
+                // Checked even when unused: the format allows only strings there.
+                auto values = entry.get<std::map<std::string, std::string>>();
+                if (metadata) *metadata = std::move(values);
+                continue;
+            }
             const auto type = dtype_from_name(entry.at("dtype").get<std::string>(), path);
             const auto shape = entry.at("shape").get<std::vector<int64_t>>();
             const auto offsets = entry.at("data_offsets").get<std::vector<uint64_t>>();
             if (offsets.size() != 2 || offsets[0] > offsets[1] || offsets[1] > data_size) {
                 malformed(path, "tensor " + name + " has data_offsets outside the data");
             }
+            // Checked before anything is allocated: the shape must fit the bytes the entry holds.
+            const auto numel = checked_numel(shape);
+            if (!numel) malformed(path, "tensor " + name + " has a negative or overflowing shape " + shape_text(shape));
+            const auto element = static_cast<uint64_t>(c10::elementSize(type));
+            const auto held = offsets[1] - offsets[0];
+            if (static_cast<uint64_t>(*numel) > held / element) {
+                malformed(path, "tensor " + name + " holds " + std::to_string(held) + " bytes, its shape " +
+                                    shape_text(shape) + " needs more");
+            }
+            const auto expected = static_cast<uint64_t>(*numel) * element;
             auto tensor = torch::empty(shape, torch::TensorOptions().dtype(type));
-            const auto expected = static_cast<uint64_t>(tensor.numel() * tensor.element_size());
-            if (offsets[1] - offsets[0] != expected) {
+            if (held != expected) {
                 malformed(path, "tensor " + name + " holds " + std::to_string(offsets[1] - offsets[0]) +
                                     " bytes, its shape needs " + std::to_string(expected));
             }
