@@ -48,10 +48,52 @@ public static class SettingsBinding
     public static IEnumerable<KeyValuePair<string, object?>> Values(object options, IReadOnlyList<SettingInfo> settings) =>
         settings.Select(s => new KeyValuePair<string, object?>(s.Name, Property(options, s.Name).GetValue(options)));
 
+    /// <summary>The value's placeholder in help: "N", "X", or the choices ("Statistics|Affine").</summary>
+    public static string HelpName(SettingInfo s)
+    {
+        Type type = ModelOptions.Settings.Contains(s) ? PropertyType(typeof(ModelOptions), s.Name) : PropertyType(typeof(RuntimeOptions), s.Name);
+        return HelpName(type);
+    }
+
+    /// <summary>The value's placeholder in help for a property type.</summary>
+    public static string HelpName(Type type)
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        return type.IsEnum ? string.Join("|", Enum.GetNames(type))
+            : type == typeof(bool) ? "true|false"
+            : type == typeof(float) || type == typeof(double) ? "X"
+            : type == typeof(string) ? "VALUE"
+            : "N";
+    }
+
+    /// <summary>Help text of a setting: its description and its constraint (from p2gan.h).</summary>
+    public static string HelpText(SettingInfo s) =>
+        s.Constraint.Length > 0 ? $"{s.Description.TrimEnd('.')}. ({s.Constraint})" : s.Description;
+
+    private static Type PropertyType(Type owner, string name) =>
+        owner.GetProperty(name)?.PropertyType ?? throw new InvalidOperationException($"{owner.Name} has no setting {name}.");
+
+    /// <summary>Parses <paramref name="text"/> as a value of <paramref name="type"/> (a number, bool, enum or
+    /// string, or one of these nullable) in the invariant culture.</summary>
+    /// <exception cref="ArgumentException">The text does not parse; the message names <paramref name="option"/>
+    /// and what it takes, in plain words.</exception>
+    public static object ParseValue(Type type, string option, string text, string constraint = "")
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        if (type == typeof(bool))
+        {
+            return Commands.CommandArguments.ParseBool(text) ?? throw new ArgumentException($"invalid value '{text}' for {option}: true or false.");
+        }
+        return ParseCore(type, text) ?? throw new ArgumentException($"invalid value '{text}' for {option}: {Expected(type, constraint)}.");
+    }
+
     private static PropertyInfo Property(object options, string name) =>
         options.GetType().GetProperty(name) ?? throw new InvalidOperationException($"{options.GetType().Name} has no setting {name}.");
 
-    private static object Parse(Type type, SettingInfo s, string text)
+    private static object Parse(Type type, SettingInfo s, string text) =>
+        ParseCore(type, text) ?? throw new ArgumentException($"invalid value '{text}' for {s.Name}: {Expected(type, s.Constraint)}.");
+
+    private static object? ParseCore(Type type, string text)
     {
         string value = text.Trim();
         object? parsed = null;
@@ -69,12 +111,12 @@ public static class SettingsBinding
         else if (type == typeof(ulong) && ulong.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out ulong u)) parsed = u;
         else if (type == typeof(float) && float.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out float f)) parsed = f;
         else if (type == typeof(string)) parsed = value;
-        return parsed ?? throw new ArgumentException($"invalid value '{text}' for {s.Name}: {Expected(type, s)}.");
+        return parsed;
     }
 
-    private static string Expected(Type type, SettingInfo s) =>
+    private static string Expected(Type type, string constraint) =>
         type.IsEnum ? $"one of {string.Join(", ", Enum.GetNames(type))}"
         : type == typeof(float) ? "a number"
         : type == typeof(ulong) ? "a whole number >= 0"
-        : "a whole number" + (s.Constraint.Length > 0 ? $" ({s.Constraint})" : "");
+        : "a whole number" + (constraint.Length > 0 ? $" ({constraint})" : "");
 }

@@ -19,7 +19,7 @@ public sealed class EvalCommandTests
         string cache = temp.File("cache");
         string runDir = temp.File("run");
 
-        (int code, string error, string output) = await TrainerCli.Run(TrainerCli.TinyTrain(runDir, "--Steps", "2"));
+        (int code, string error, string output) = await TrainerCli.Run(TrainerCli.TinyTrain(runDir, "--steps", "2"));
         Assert.That(code, Is.EqualTo(0), error);
         string checkpoint = Path.Combine(runDir, "checkpoints", "final.ckpt");
         Assert.That(File.Exists(checkpoint), output);
@@ -105,7 +105,7 @@ public sealed class EvalCommandTests
     private static async Task<string> TinyCheckpoint(TempDirectory temp)
     {
         string runDir = temp.File("run");
-        (int code, string error, _) = await TrainerCli.Run(TrainerCli.TinyTrain(runDir, "--Steps", "2"));
+        (int code, string error, _) = await TrainerCli.Run(TrainerCli.TinyTrain(runDir, "--steps", "2"));
         Assert.That(code, Is.EqualTo(0), error);
         return Path.Combine(runDir, "checkpoints", "final.ckpt");
     }
