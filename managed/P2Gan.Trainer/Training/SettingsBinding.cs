@@ -6,7 +6,7 @@ namespace P2Gan.Trainer.Training;
 /// <summary>
 /// Binds the model and runtime settings (<see cref="ModelOptions.Settings"/>,
 /// <see cref="RuntimeOptions.Settings"/>, generated from p2gan.h) from flat option names
-/// (--LambdaZ 5, P2GAN_LambdaZ, "LambdaZ": 5 in --config) and writes them back in the same
+/// (--lambda-z 5, P2GAN_LAMBDA_Z, "LambdaZ": 5 in --config) and writes them back in the same
 /// form, so that config.json and checkpoint host states can be fed back with --config.
 /// </summary>
 public static class SettingsBinding
