@@ -52,7 +52,7 @@ public static class TrainerApp
         string commandName = parse.CommandResult.Command is RootCommand ? "p2gan" : $"p2gan {parse.CommandResult.Command.Name}";
         if (parse.Errors.Count > 0)
         {
-            foreach (string line in ErrorLines(parse)) Console.Error.WriteLine($"{commandName}: error: {line}");
+            foreach (string line in ErrorLines(parse, rest)) Console.Error.WriteLine($"{commandName}: error: {line}");
             return ExitCodes.Usage;
         }
         var invocation = new InvocationConfiguration
@@ -198,12 +198,22 @@ public static class TrainerApp
         return (rest.ToArray(), logging);
     }
 
+    /// <summary>The visible name of the flag option right before <paramref name="token"/> on the command line, or null.</summary>
+    private static string? FlagBefore(Command command, IReadOnlyList<string> args, string token)
+    {
+        int index = args.ToList().IndexOf(token);
+        if (index <= 0) return null;
+        Option? option = command.Options.FirstOrDefault(o => o.Name == args[index - 1] || o.Aliases.Contains(args[index - 1]));
+        if (option is null || option.ValueType != typeof(bool)) return null;
+        return option.Hidden ? "--" + OptionNames.Kebab(option.Name.TrimStart('-')) : option.Name;
+    }
+
     private static readonly System.Text.RegularExpressions.Regex RequiredValue =
         new(@"^Required argument missing for option: '(.+)'\.$");
 
     /// <summary>System.CommandLine's errors, with an unknown option or command named once and the closest
     /// known one suggested.</summary>
-    private static IEnumerable<string> ErrorLines(ParseResult parse)
+    private static IEnumerable<string> ErrorLines(ParseResult parse, IReadOnlyList<string> args)
     {
         Command command = parse.CommandResult.Command;
         var unmatched = parse.UnmatchedTokens;
@@ -227,6 +237,11 @@ public static class TrainerApp
                 string? best = OptionNames.Closest(token.TrimStart('-'), visible);
                 yield return $"unknown option {token}{(best is null ? "" : $"; did you mean --{best}?")} " +
                              $"(see {(command is RootCommand ? "p2gan" : "p2gan " + command.Name)} --help).";
+            }
+            else if (FlagBefore(command, args, token) is { } flag)
+            {
+                // A flag takes only true or false; System.CommandLine leaves any other word unmatched.
+                yield return $"invalid value '{token}' for {flag}: true or false.";
             }
             else
             {

@@ -175,7 +175,8 @@ public sealed class TrainerHelpTests
 
     [TestCase("sample", "--cont", "3", "--cont; did you mean --count?")]
     [TestCase("bench-data", "--batchsize", "3", "--batchsize; did you mean --batch-size?")]
-    [TestCase("sample", "--ema", "maybe", "unexpected argument 'maybe'")]
+    [TestCase("sample", "--ema", "maybe", "invalid value 'maybe' for --ema: true or false.")]
+    [TestCase("sample", "stray", null, "unexpected argument 'stray'")]
     [TestCase("train", "--steps", null, "option --steps needs a value")]
     public async Task CommandLineMistakesAreOneLineUsageErrorsInPlainWords(string command, string option, string? value, string expected)
     {
