@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using P2Gan.Trainer.Commands;
 
@@ -39,7 +40,8 @@ internal static class LoggingOptions
 
     /// <summary>Console logging as the options and the Logging section say; the section must already
     /// be in <paramref name="configuration"/> (<see cref="ConfigurationKeys"/>).</summary>
-    public static void Configure(ILoggingBuilder logging, IConfiguration configuration, CommandArguments args)
+    /// <param name="toStandardError">Every message to stderr (commands whose stdout is their result).</param>
+    public static void Configure(ILoggingBuilder logging, IConfiguration configuration, CommandArguments args, bool toStandardError = false)
     {
         string format = (args.Optional("LogFormat") ?? Simple).Trim().ToLowerInvariant();
         if (format is not (Simple or Json))
@@ -56,6 +58,10 @@ internal static class LoggingOptions
         logging.SetMinimumLevel(LogLevel.Information);
         logging.AddConfiguration(configuration.GetSection(CommandArguments.LoggingSection));
         if (args.Optional("Verbosity") is { } verbosity) logging.SetMinimumLevel(Level(verbosity));
+        if (toStandardError)
+        {
+            logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        }
         if (format == Json)
         {
             logging.AddJsonConsole(o => o.TimestampFormat = "O");

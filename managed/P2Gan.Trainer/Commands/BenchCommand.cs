@@ -11,7 +11,7 @@ internal sealed class BenchCommand : ICommand
     public string Name => "bench";
     public string Summary => "time the train step on synthetic data (images/s, phases, GFLOP/s); prints one JSON object";
 
-    public IReadOnlyList<CliOption> Options => BenchSettings.Options;
+    public IReadOnlyList<CliOption> Options { get; } = [.. BenchSettings.Options, .. LoggingOptions.Options];
 
     public string? Details => "Runs the train step on uniform [-1, 1] images from a fixed seed and prints one JSON object: " +
         "train_images_per_second (batch / median step time), step_ms, sample_images_per_second, phases_ms, threads, " +
@@ -22,6 +22,7 @@ internal sealed class BenchCommand : ICommand
     public async Task<int> RunAsync(CommandArguments a, CancellationToken cancellationToken)
     {
         BenchSettings settings = BenchSettings.From(a);
+        using CommandLogging logging = CommandLogging.Start(a);
         if (a.Flag("native-only"))
         {
             Console.WriteLine(await NativeBenchDriver.RunAsync(settings, cancellationToken));

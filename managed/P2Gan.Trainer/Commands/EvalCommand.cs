@@ -38,6 +38,7 @@ internal sealed class EvalCommand : ICommand
         CliOption.Value("Out", "FILE.json", "Write the results as JSON.", "none"),
         CliOption.Value("FeaturesOut", "FILE.npy", "The generated images' features [N, D]; the real ones go to FILE.real.npy.", "none"),
         CliOption.Value("Device", "NAME", "Device of the model and the feature network.", "cpu"),
+        .. LoggingOptions.Options,
     ];
 
     public Task<int> RunAsync(CommandArguments a, CancellationToken cancellationToken)
@@ -74,7 +75,8 @@ internal sealed class EvalCommand : ICommand
             Features = featuresName,
         };
 
-        using FeatureNetwork net = OpenFeatureNetwork(a, featuresName, datasetSpec, device, report);
+        using CommandLogging logging = CommandLogging.Start(a);
+        using FeatureNetwork net = OpenFeatureNetwork(a, featuresName, datasetSpec, device, report, logging.Progress("P2Gan.Trainer.Eval"));
 
         // The generated (or dataset) images, in chunks, straight into features.
         int resolution;
@@ -139,7 +141,7 @@ internal sealed class EvalCommand : ICommand
         string s => throw new UsageException($"invalid --{option} '{s}': use test or train."),
     };
 
-    private static FeatureNetwork OpenFeatureNetwork(CommandArguments a, string featuresName, string datasetSpec, string? device, EvalReport report)
+    private static FeatureNetwork OpenFeatureNetwork(CommandArguments a, string featuresName, string datasetSpec, string? device, EvalReport report, Action<string> progress)
     {
         if (featuresName == FeatureEvaluation.Inception)
         {
@@ -163,7 +165,7 @@ internal sealed class EvalCommand : ICommand
         // The classifier always learns Fashion-MNIST's training split, whatever split is evaluated.
         string directory = TrainClassifierCommand.FashionMnistDirectory(datasetSpec);
         (FeatureNetwork net, report.FeatureNetwork) =
-            FeatureEvaluation.OpenCachedClassifier(directory, options, a.Optional("classifier-dir"), Console.WriteLine);
+            FeatureEvaluation.OpenCachedClassifier(directory, options, a.Optional("classifier-dir"), progress);
         return net;
     }
 

@@ -27,6 +27,7 @@ internal sealed class TrainClassifierCommand : ICommand
         CliOption.Value("ClassifierDir", "DIR", "Classifier cache.", "$P2GAN_CACHE_DIR/classifiers or ~/.cache/p2gan/classifiers"),
         CliOption.Value("Out", "FILE", "Also copy the trained classifier here.", "none"),
         CliOption.Value("Device", "NAME", "cpu or cuda[:N].", "cpu"),
+        .. LoggingOptions.Options,
     ];
 
     public Task<int> RunAsync(CommandArguments a, CancellationToken cancellationToken)
@@ -42,7 +43,9 @@ internal sealed class TrainClassifierCommand : ICommand
         };
         int? testLimit = a.Optional("test-limit") is null ? null : a.Positive("test-limit", 1);
 
-        CachedClassifier cached = ClassifierTraining.GetOrTrain(directory, options, a.Optional("classifier-dir"), Console.WriteLine);
+        using CommandLogging logging = CommandLogging.Start(a);
+        CachedClassifier cached = ClassifierTraining.GetOrTrain(directory, options, a.Optional("classifier-dir"),
+            logging.Progress("P2Gan.Trainer.TrainClassifier"));
         using FeatureNetwork net = FeatureNetwork.LoadClassifier(cached.Path, options.Device);
         double accuracy = ClassifierTraining.Accuracy(net, directory, DatasetSplit.Test, testLimit);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -35,7 +35,8 @@ public sealed class EvalCommandTests
         (code, error, output) = await TrainerCli.Run("train-classifier", "--dataset", $"fashion-mnist:{data}",
             "--epochs", "1", "--seed", "1", "--classifier-dir", cache);
         Assert.That(code, Is.EqualTo(0), error);
-        Assert.That(output, Does.Contain("reusing").And.Contain("cached"));
+        Assert.That(output, Does.Contain("cached"), "the result, on stdout");
+        Assert.That(error, Does.Contain("reusing"), "progress is logged, to stderr");
 
         string json = temp.File("eval.json"), npy = temp.File("features.npy");
         (code, error, output) = await TrainerCli.Run("eval", "--checkpoint", checkpoint, "--dataset", $"fashion-mnist:{data}",

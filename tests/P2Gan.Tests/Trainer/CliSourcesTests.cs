@@ -107,6 +107,22 @@ public sealed class CliSourcesTests
     }
 
     [Test]
+    public async Task BenchLogsToStandardErrorSoThatStandardOutputStaysOneJsonObject()
+    {
+        string[] bench = ["bench", "--steps", "1", "--warmup", "0", "--batch", "2", "--base-channels", "2", "--noise-dim", "4",
+            "--posterior-dim", "4", "--threads", "1"];
+        (int code, string error, string output) = await TrainerCli.Run(bench);
+        Assert.That(code, Is.EqualTo(ExitCodes.Success), error);
+        using (JsonDocument.Parse(output)) { }
+        Assert.That(error, Does.Contain("info: P2Gan.Native"), "the native library's messages join the log");
+
+        (code, error, output) = await TrainerCli.Run([.. bench, "--verbosity", "quiet"]);
+        Assert.That(code, Is.EqualTo(ExitCodes.Success), error);
+        using (JsonDocument.Parse(output)) { }
+        Assert.That(error, Does.Not.Contain("info:"));
+    }
+
+    [Test]
     public async Task BadLoggingValuesAreUsageErrors()
     {
         (int code, string error, _) = await TrainerCli.Run(TrainerCli.TinyTrain(_temp!.File("v"), "--verbosity", "loud"));
