@@ -46,7 +46,17 @@ public static class TrainerApp
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default)
     {
         if (args.Length > 0 && args[0] == "help") args = [.. args[1..], "--help"]; // "p2gan help [command]"
-        (string[] rest, Dictionary<string, string> logging) = ExtractLoggingSwitches(args);
+        string[] rest;
+        Dictionary<string, string> logging;
+        try
+        {
+            (rest, logging) = ExtractLoggingSwitches(args);
+        }
+        catch (UsageException e)
+        {
+            Console.Error.WriteLine($"p2gan: error: {e.Message}");
+            return ExitCodes.Usage;
+        }
         RootCommand root = BuildRoot(logging);
         ParseResult parse = root.Parse(rest.Length == 0 ? ["--help"] : rest);
         string commandName = parse.CommandResult.Command is RootCommand ? "p2gan" : $"p2gan {parse.CommandResult.Command.Name}";

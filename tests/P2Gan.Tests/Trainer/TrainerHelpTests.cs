@@ -178,6 +178,7 @@ public sealed class TrainerHelpTests
     [TestCase("sample", "--ema", "maybe", "invalid value 'maybe' for --ema: true or false.")]
     [TestCase("sample", "stray", null, "unexpected argument 'stray'")]
     [TestCase("train", "--steps", null, "option --steps needs a value")]
+    [TestCase("train", "--Logging:LogLevel:Default", null, "option --Logging:LogLevel:Default needs a value")]
     public async Task CommandLineMistakesAreOneLineUsageErrorsInPlainWords(string command, string option, string? value, string expected)
     {
         string[] args = value is null ? [command, option] : [command, option, value];
