@@ -13,9 +13,9 @@
 # On Linux the package lists live in build.sh only: deps, bench-deps and bindings call it.
 # Windows has no system packages: point Torch_DIR at a LibTorch (share/cmake/Torch), and
 # nlohmann_json_DIR / GTest_DIR at those packages (vcpkg provides both). The dataset for the
-# main job is passed with --Dataset fashion-mnist:<folder>.
+# main job is passed with --dataset fashion-mnist:<folder>.
 # No param() block on purpose: the command is checked below (a clear message and exit code 2,
-# not a parameter binding error), and the rest (--Steps 5 ...) goes to `p2gan train` verbatim.
+# not a parameter binding error), and the rest (--steps 5 ...) goes to `p2gan train` verbatim.
 Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
 # Exit codes of native commands are checked explicitly (Invoke-Checked), the same on every PowerShell.

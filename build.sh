@@ -109,8 +109,8 @@ run_tests() {
     rm -rf "$pwsh_run"
     (cd "$ROOT" && DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 dotnet tool restore -v quiet >/dev/null \
         && dotnet pwsh -NoProfile -File build.ps1 build \
-        && dotnet pwsh -NoProfile -File build.ps1 train --Dataset synthetic:64 --Steps 5 --BatchSize 8 --BaseChannels 4 \
-               --NoiseDim 8 --PosteriorDim 8 --EvalAtEnd false --RunDir "$pwsh_run")
+        && dotnet pwsh -NoProfile -File build.ps1 train --dataset synthetic:64 --steps 5 --batch-size 8 --base-channels 4 \
+               --noise-dim 8 --posterior-dim 8 --eval-at-end false --run-dir "$pwsh_run")
     rm -rf "$pwsh_run"
     run_example
 }

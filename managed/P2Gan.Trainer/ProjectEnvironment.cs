@@ -1,9 +1,10 @@
 namespace P2Gan.Trainer;
 
 /// <summary>
-/// The P2GAN_* environment variables the project itself uses that are no 'p2gan train' options
-/// (the library, its tests, benchmarks, build and GPU scripts). 'p2gan train' reads every other
-/// P2GAN_&lt;Key&gt; as an option and refuses one whose key is no option; these are let through.
+/// The P2GAN_* environment variables the project itself uses that are no p2gan options
+/// (the library, its tests, benchmarks, build and GPU scripts). Every p2gan command reads the other
+/// P2GAN_&lt;NAME&gt; variables as its options (<see cref="Commands.CommandArguments"/>) and refuses one that
+/// names no option of any command; these, and the P2GAN_Logging__* ones, are let through.
 /// </summary>
 public static class ProjectEnvironment
 {

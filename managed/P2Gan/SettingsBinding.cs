@@ -6,7 +6,7 @@ namespace P2Gan;
 /// <summary>
 /// Binds the model and runtime settings (<see cref="ModelOptions.Settings"/>,
 /// <see cref="RuntimeOptions.Settings"/>, generated from p2gan.h) from flat option names
-/// (--LambdaZ 5, P2GAN_LambdaZ, "LambdaZ": 5 in --config) and writes them back in the same
+/// (--lambda-z 5, P2GAN_LAMBDA_Z, "LambdaZ": 5 in --config) and writes them back in the same
 /// form, so that config.json and checkpoint host states can be fed back with --config.
 /// </summary>
 public static class SettingsBinding
@@ -48,10 +48,36 @@ public static class SettingsBinding
     public static IEnumerable<KeyValuePair<string, object?>> Values(object options, IReadOnlyList<SettingInfo> settings) =>
         settings.Select(s => new KeyValuePair<string, object?>(s.Name, Property(options, s.Name).GetValue(options)));
 
+    /// <summary>Parses <paramref name="text"/> as a value of <paramref name="type"/> (a number, bool, enum or
+    /// string, or one of these nullable) in the invariant culture.</summary>
+    /// <exception cref="ArgumentException">The text does not parse; the message names <paramref name="option"/>
+    /// and what it takes, in plain words.</exception>
+    public static object ParseValue(Type type, string option, string text, string constraint = "")
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        if (type == typeof(bool))
+        {
+            return ParseBool(text) ?? throw new ArgumentException($"invalid value '{text}' for {option}: true or false.");
+        }
+        return ParseCore(type, text) ?? throw new ArgumentException($"invalid value '{text}' for {option}: {Expected(type, constraint)}.");
+    }
+
+    /// <summary>"true"/"false" (any case), "1"/"0", "yes"/"no", "on"/"off"; null for anything else.</summary>
+    /// <param name="text">The text of a flag's value.</param>
+    public static bool? ParseBool(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "true" or "1" or "yes" or "on" => true,
+        "false" or "0" or "no" or "off" => false,
+        _ => null,
+    };
+
     private static PropertyInfo Property(object options, string name) =>
         options.GetType().GetProperty(name) ?? throw new InvalidOperationException($"{options.GetType().Name} has no setting {name}.");
 
-    private static object Parse(Type type, SettingInfo s, string text)
+    private static object Parse(Type type, SettingInfo s, string text) =>
+        ParseCore(type, text) ?? throw new ArgumentException($"invalid value '{text}' for {s.Name}: {Expected(type, s.Constraint)}.");
+
+    private static object? ParseCore(Type type, string text)
     {
         string value = text.Trim();
         object? parsed = null;
@@ -69,12 +95,12 @@ public static class SettingsBinding
         else if (type == typeof(ulong) && ulong.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out ulong u)) parsed = u;
         else if (type == typeof(float) && float.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out float f)) parsed = f;
         else if (type == typeof(string)) parsed = value;
-        return parsed ?? throw new ArgumentException($"invalid value '{text}' for {s.Name}: {Expected(type, s)}.");
+        return parsed;
     }
 
-    private static string Expected(Type type, SettingInfo s) =>
+    private static string Expected(Type type, string constraint) =>
         type.IsEnum ? $"one of {string.Join(", ", Enum.GetNames(type))}"
         : type == typeof(float) ? "a number"
         : type == typeof(ulong) ? "a whole number >= 0"
-        : "a whole number" + (s.Constraint.Length > 0 ? $" ({s.Constraint})" : "");
+        : "a whole number" + (constraint.Length > 0 ? $" ({constraint})" : "");
 }

@@ -1,3 +1,4 @@
+using P2Gan.Trainer.Cli;
 using System.Diagnostics;
 using System.Text.Json;
 using P2Gan.Datasets;
@@ -8,44 +9,37 @@ namespace P2Gan.Trainer.Commands;
 /// model in the loop; the figure to compare with the train step's images per second.</summary>
 internal sealed class BenchDataCommand : ICommand
 {
-    private static readonly string[] Valued = ["Dataset", "BatchSize", "Resolution", "Channels", "Batches", "DecodeThreads", "Prefetch", "Seed"];
-    private static readonly string[] Flags = ["Flip"];
-
     public string Name => "bench-data";
     public string Summary => "measure the data loader's images per second for a dataset; prints one JSON object";
 
-    public void PrintHelp(TextWriter output)
-    {
-        output.WriteLine("Usage: p2gan bench-data --Dataset SPEC [options]");
-        output.WriteLine();
-        output.WriteLine("Options (default):");
-        output.WriteLine($"  --Dataset SPEC        (required) {DatasetSpec.Syntax}");
-        output.WriteLine("  --BatchSize N         (64) images per batch");
-        output.WriteLine("  --Resolution N        (32) side of the converted images");
-        output.WriteLine("  --Channels N          (0 = the dataset's) 1 or 3");
-        output.WriteLine("  --Batches N           (200) batches to time");
-        output.WriteLine("  --DecodeThreads N     (1; 0 = one per processor) threads filling a batch");
-        output.WriteLine("  --Prefetch N          (4) batches queued ahead");
-        output.WriteLine("  --Seed N              (1) shuffle seed");
-        output.WriteLine("  --Flip                random horizontal flips");
-        output.WriteLine();
-        output.WriteLine("Prints open_seconds (index/load time) and images_per_second over the timed batches,");
-        output.WriteLine("counted from the first request, so the prefetch queue starts empty.");
-    }
+    public IReadOnlyList<CliOption> Options { get; } =
+    [
+        CliOption.Value("Dataset", "SPEC", $"{DatasetSpec.Syntax} (required)."),
+        CliOption.Value("BatchSize", "N", "Images per batch.", "64"),
+        CliOption.Value("Resolution", "N", "Side of the converted images.", "32"),
+        CliOption.Value("Channels", "N", "1 or 3; 0 = the dataset's.", "0"),
+        CliOption.Value("Batches", "N", "Batches to time.", "200"),
+        CliOption.Value("DecodeThreads", "N", "Threads filling a batch; 0 = one per processor.", "1"),
+        CliOption.Value("PrefetchBatches", "N", "Batches queued ahead.", "4") with { LegacyNames = ["Prefetch"] },
+        CliOption.Value("Seed", "N", "Shuffle seed.", "1"),
+        CliOption.Flag("HorizontalFlip", "Random horizontal flips.") with { LegacyNames = ["Flip"] },
+    ];
 
-    public Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    public string? Details => "Prints open_seconds (index/load time) and images_per_second over the timed batches, counted from the " +
+        "first request, so the prefetch queue starts empty.";
+
+    public Task<int> RunAsync(CommandArguments a, CancellationToken cancellationToken)
     {
-        var a = CommandArguments.Parse(Name, args, Valued, Flags);
         string spec = a.Required("Dataset");
         int batchSize = a.Parse("BatchSize", 64);
         int batches = a.Parse("Batches", 200);
-        if (batches <= 0) throw new ArgumentException($"invalid value {batches} for --Batches: must be > 0.");
+        if (batches <= 0) throw new UsageException($"invalid value {batches} for --batches: must be > 0.");
         var datasetOptions = new DatasetOptions { Resolution = a.Parse("Resolution", 32), Channels = a.Parse("Channels", 0) };
         var loaderOptions = new DataLoaderOptions
         {
             DecodeThreads = a.Parse("DecodeThreads", 1),
-            PrefetchBatches = a.Parse("Prefetch", 4),
-            HorizontalFlip = a.Flag("Flip"),
+            PrefetchBatches = a.Parse("PrefetchBatches", 4),
+            HorizontalFlip = a.Flag("HorizontalFlip"),
         };
 
         var open = Stopwatch.StartNew();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using P2Gan.Trainer.Cli;
 using P2Gan.Trainer.Training;
 
 namespace P2Gan.Trainer.Commands;
@@ -25,14 +26,33 @@ internal sealed record BenchSettings
         ["Resolution", "Channels", "BaseChannels", "NoiseDim", "PosteriorDim", "AdainMode", "Seed",
          "Threads", "Kernels", "Device", "Precision", "MemoryFormat"];
 
-    private static readonly string[] OwnValued = ["batch", "steps", "warmup"];
+    /// <summary>The options of 'p2gan bench': its own, then every model and runtime setting (help text:
+    /// description, constraint and native default from p2gan.h).</summary>
+    public static IReadOnlyList<CliOption> Options { get; } = BuildOptions();
 
-    /// <summary>Options that take a value, as spelled on the command line.</summary>
-    public static readonly string[] Valued = OwnValued.Concat(SettingsBinding.Names.Select(Kebab)).ToArray();
+    private static CliOption[] BuildOptions()
+    {
+        var d = new BenchSettings();
+        var own = new[]
+        {
+            CliOption.Value("Batch", "N", "Images per step.", Num(d.Batch)),
+            CliOption.Value("Steps", "N", "Measured steps.", Num(d.Steps)),
+            CliOption.Value("Warmup", "N", "Steps run before measuring.", Num(d.Warmup)),
+        };
+        var settings = ModelOptions.Settings.Select(s => (Setting: s, Section: (object)d.Model))
+            .Concat(RuntimeOptions.Settings.Select(s => (Setting: s, Section: (object)d.Runtime)))
+            .Select(x => CliOption.Value(x.Setting.Name, SettingHelp.HelpName(x.Setting), SettingHelp.HelpText(x.Setting),
+                SettingsBinding.Format(x.Section, x.Setting.Name)));
+        var flags = new[]
+        {
+            CliOption.Flag("Peak", "Also run the float32 GEMM peak probe: peak_gflops, fraction_of_peak."),
+            CliOption.Flag("NativeOnly", "Run the loop in p2gan-bench-native (C ABI only, no .NET) and print its JSON; looked for " +
+                $"beside libp2gan, or at ${NativeBenchDriver.OverrideVariable}."),
+        };
+        return [.. own, .. settings, .. flags];
+    }
 
-    /// <summary>"BaseChannels" -> "base-channels".</summary>
-    public static string Kebab(string name) =>
-        string.Concat(name.Select((c, i) => char.IsUpper(c) && i > 0 && !char.IsUpper(name[i - 1]) ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+    private static string Kebab(string name) => OptionNames.Kebab(name);
 
     public static BenchSettings From(CommandArguments a)
     {
@@ -40,7 +60,7 @@ internal sealed record BenchSettings
         // "bf16" is the bench's (and the driver's) short name of Bfloat16Autocast.
         string? Lookup(string setting)
         {
-            string? value = a.Optional(Kebab(setting));
+            string? value = a.Optional(setting);
             return setting == "Precision" && value == "bf16" ? nameof(Precision.Bfloat16Autocast) : value;
         }
         var model = new ModelOptions();
@@ -61,10 +81,10 @@ internal sealed record BenchSettings
         }
         return new BenchSettings
         {
-            Batch = InRange(a, "batch", d.Batch, 1, 1 << 20),
-            Steps = InRange(a, "steps", d.Steps, 1, 1 << 24),
-            Warmup = InRange(a, "warmup", d.Warmup, 0, 1 << 24),
-            Peak = a.Flag("peak"),
+            Batch = InRange(a, "Batch", d.Batch, 1, 1 << 20),
+            Steps = InRange(a, "Steps", d.Steps, 1, 1 << 24),
+            Warmup = InRange(a, "Warmup", d.Warmup, 0, 1 << 24),
+            Peak = a.Flag("Peak"),
             Model = model,
             Runtime = runtime,
         };
@@ -128,6 +148,6 @@ internal sealed record BenchSettings
         T value = a.Parse(name, defaultValue);
         return value.CompareTo(min) >= 0 && value.CompareTo(max) <= 0
             ? value
-            : throw new UsageException($"invalid value {value} for --{name}: must be in [{min}, {max}].");
+            : throw new UsageException($"invalid value {value} for --{Kebab(name)}: must be in [{min}, {max}].");
     }
 }

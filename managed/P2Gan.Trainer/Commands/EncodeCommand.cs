@@ -1,3 +1,4 @@
+using P2Gan.Trainer.Cli;
 namespace P2Gan.Trainer.Commands;
 
 /// <summary>'p2gan encode': the discriminator's posterior N(mu, sigma^2) of images, as .npy.</summary>
@@ -9,21 +10,17 @@ internal sealed class EncodeCommand : ICommand
     public string Name => "encode";
     public string Summary => "posteriors of images (mu and sigma, [N, d]) as .npy files";
 
-    public void PrintHelp(TextWriter output)
-    {
-        output.WriteLine("Usage: p2gan encode --checkpoint FILE --images PATH --out DIR [--device NAME]");
-        output.WriteLine();
-        output.WriteLine("Options (default):");
-        output.WriteLine("  --checkpoint FILE   (required) model checkpoint");
-        output.WriteLine("  --images PATH       (required) .npy float32 [N, C, R, R] in [-1, 1], an image file, or a folder of");
-        output.WriteLine("                      images (searched recursively, sorted; resized and converted to the model)");
-        output.WriteLine("  --out DIR           (required) writes mu.npy and sigma.npy [N, d] and names.txt (row order)");
-        output.WriteLine("  --device NAME       (the checkpoint's) device override");
-    }
+    public IReadOnlyList<CliOption> Options { get; } =
+    [
+        CliOption.Value("Checkpoint", "FILE", "Model checkpoint (required)."),
+        CliOption.Value("Images", "PATH", ".npy float32 [N, C, R, R] in [-1, 1], an image file, or a folder of images " +
+            "(searched recursively, sorted; resized and converted to the model) (required)."),
+        CliOption.Value("Out", "DIR", "Writes mu.npy and sigma.npy [N, d] and names.txt (row order) (required)."),
+        CliOption.Value("Device", "NAME", "Device override.", "the checkpoint's"),
+    ];
 
-    public Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    public Task<int> RunAsync(CommandArguments a, CancellationToken cancellationToken)
     {
-        var a = CommandArguments.Parse(Name, args, ["checkpoint", "images", "out", "device"], []);
         string outDir = a.Required("out"), imagesPath = a.Required("images");
         using P2GanModel model = P2GanModel.Load(a.Required("checkpoint"), a.Optional("device"));
         var inputs = ImageInputs.Load(imagesPath, model.Options, "images");

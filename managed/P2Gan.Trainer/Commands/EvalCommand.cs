@@ -1,3 +1,4 @@
+using P2Gan.Trainer.Cli;
 using System.Globalization;
 using System.Text.Json;
 using P2Gan.Datasets;
@@ -16,39 +17,32 @@ internal sealed class EvalCommand : ICommand
     public string Name => "eval";
     public string Summary => "FID/KID/precision/recall of a checkpoint's samples or an image folder against a dataset split";
 
-    public void PrintHelp(TextWriter output)
-    {
-        output.WriteLine("Usage: p2gan eval (--checkpoint FILE | --images DIR | --fake-dataset SPEC) [--dataset SPEC] [--split test|train]");
-        output.WriteLine("                  [--count N] [--ema] [--seed S] [--features fmnist|inception] [--inception FILE] [--out FILE.json]");
-        output.WriteLine("                  [--features-out FILE.npy]");
-        output.WriteLine();
-        output.WriteLine("Options (default):");
-        output.WriteLine("  --checkpoint FILE       (one of the three) generate N samples from this model");
-        output.WriteLine("  --images DIR            (one of the three) every image file below DIR (as folder:DIR)");
-        output.WriteLine($"  --fake-dataset SPEC     (one of the three) any dataset as the fake set, e.g. {TrainClassifierCommand.DefaultDataset} or noise:10000");
-        output.WriteLine("  --fake-split train|test (train) which split of --fake-dataset is evaluated");
-        output.WriteLine($"  --dataset SPEC          ({TrainClassifierCommand.DefaultDataset}) the real images");
-        output.WriteLine("  --split test|train      (test) which split of the dataset is real");
-        output.WriteLine($"  --count N               ({DefaultCount}) generated images; real images: min(N, split size)");
-        output.WriteLine("  --ema                   (off) sample the EMA generator");
-        output.WriteLine($"  --seed S                ({DefaultSeed}) sampling seed (chunk k of {FeatureEvaluation.Chunk} uses S + k)");
-        output.WriteLine("  --features NAME         (fmnist) fmnist: the project's Fashion-MNIST classifier (128-d); inception: FID Inception-v3 (2048-d)");
-        output.WriteLine("  --inception FILE        (required with --features inception) pt_inception-2015-12-05-6726825d.pth or .safetensors");
-        output.WriteLine("  --classifier FILE       (the cached one) a classifier file from 'p2gan train-classifier --out'");
-        output.WriteLine("  --classifier-epochs N   (the default recipe) epochs of the classifier trained/reused from the cache");
-        output.WriteLine("  --classifier-train-limit N  (all) training images of that classifier (quick checks)");
-        output.WriteLine("  --classifier-dir DIR    ($P2GAN_CACHE_DIR/classifiers or ~/.cache/p2gan/classifiers) classifier cache");
-        output.WriteLine("  --stats-dir DIR         ($P2GAN_CACHE_DIR/stats or ~/.cache/p2gan/stats) real-data statistics cache");
-        output.WriteLine("  --out FILE.json         (none) write the results as JSON");
-        output.WriteLine("  --features-out FILE.npy (none) the generated images' features [N, D]; the real ones go to FILE.real.npy");
-        output.WriteLine("  --device NAME           (cpu) device of the model and the feature network");
-    }
+    public IReadOnlyList<CliOption> Options { get; } =
+    [
+        CliOption.Value("Checkpoint", "FILE", "Generate N samples from this model (one of --checkpoint, --images, --fake-dataset)."),
+        CliOption.Value("Images", "DIR", "Every image file below DIR, as folder:DIR (one of the three)."),
+        CliOption.Value("FakeDataset", "SPEC", $"Any dataset as the fake set, e.g. {TrainClassifierCommand.DefaultDataset} or noise:10000 (one of the three)."),
+        CliOption.Value("FakeSplit", "train|test", "Which split of --fake-dataset is evaluated.", "train"),
+        CliOption.Value("Dataset", "SPEC", "The real images.", TrainClassifierCommand.DefaultDataset),
+        CliOption.Value("Split", "test|train", "Which split of the dataset is real.", "test"),
+        CliOption.Value("Count", "N", "Generated images; real images: min(N, split size).", DefaultCount.ToString(CultureInfo.InvariantCulture)),
+        CliOption.Flag("Ema", "Sample the EMA generator."),
+        CliOption.Value("Seed", "S", $"Sampling seed (chunk k of {FeatureEvaluation.Chunk} uses S + k).", DefaultSeed.ToString(CultureInfo.InvariantCulture)),
+        CliOption.Value("Features", "fmnist|inception", "fmnist: the project's Fashion-MNIST classifier (128-d); inception: FID Inception-v3 (2048-d).", "fmnist"),
+        CliOption.Value("Inception", "FILE", "pt_inception-2015-12-05-6726825d.pth or .safetensors (required with --features inception)."),
+        CliOption.Value("Classifier", "FILE", "A classifier file from 'p2gan train-classifier --out'.", "the cached one"),
+        CliOption.Value("ClassifierEpochs", "N", "Epochs of the classifier trained/reused from the cache.", "the default recipe"),
+        CliOption.Value("ClassifierTrainLimit", "N", "Training images of that classifier (quick checks).", "all"),
+        CliOption.Value("ClassifierDir", "DIR", "Classifier cache.", "$P2GAN_CACHE_DIR/classifiers or ~/.cache/p2gan/classifiers"),
+        CliOption.Value("StatsDir", "DIR", "Real-data statistics cache.", "$P2GAN_CACHE_DIR/stats or ~/.cache/p2gan/stats"),
+        CliOption.Value("Out", "FILE.json", "Write the results as JSON.", "none"),
+        CliOption.Value("FeaturesOut", "FILE.npy", "The generated images' features [N, D]; the real ones go to FILE.real.npy.", "none"),
+        CliOption.Value("Device", "NAME", "Device of the model and the feature network.", "cpu"),
+        .. LoggingOptions.Options,
+    ];
 
-    public Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    public Task<int> RunAsync(CommandArguments a, CancellationToken cancellationToken)
     {
-        var a = CommandArguments.Parse(Name, args,
-            ["checkpoint", "images", "fake-dataset", "fake-split", "dataset", "split", "count", "seed", "features", "inception", "classifier",
-             "classifier-epochs", "classifier-train-limit", "classifier-dir", "stats-dir", "out", "features-out", "device"], ["ema"]);
         string? checkpoint = a.Optional("checkpoint"), imagesDir = a.Optional("images"), fakeDataset = a.Optional("fake-dataset");
         if (new[] { checkpoint, imagesDir, fakeDataset }.Count(v => v is not null) != 1)
         {
@@ -81,7 +75,8 @@ internal sealed class EvalCommand : ICommand
             Features = featuresName,
         };
 
-        using FeatureNetwork net = OpenFeatureNetwork(a, featuresName, datasetSpec, device, report);
+        using CommandLogging logging = CommandLogging.Start(a);
+        using FeatureNetwork net = OpenFeatureNetwork(a, featuresName, datasetSpec, device, report, logging.Progress("P2Gan.Trainer.Eval"));
 
         // The generated (or dataset) images, in chunks, straight into features.
         int resolution;
@@ -146,7 +141,7 @@ internal sealed class EvalCommand : ICommand
         string s => throw new UsageException($"invalid --{option} '{s}': use test or train."),
     };
 
-    private static FeatureNetwork OpenFeatureNetwork(CommandArguments a, string featuresName, string datasetSpec, string? device, EvalReport report)
+    private static FeatureNetwork OpenFeatureNetwork(CommandArguments a, string featuresName, string datasetSpec, string? device, EvalReport report, Action<string> progress)
     {
         if (featuresName == FeatureEvaluation.Inception)
         {
@@ -170,7 +165,7 @@ internal sealed class EvalCommand : ICommand
         // The classifier always learns Fashion-MNIST's training split, whatever split is evaluated.
         string directory = TrainClassifierCommand.FashionMnistDirectory(datasetSpec);
         (FeatureNetwork net, report.FeatureNetwork) =
-            FeatureEvaluation.OpenCachedClassifier(directory, options, a.Optional("classifier-dir"), Console.WriteLine);
+            FeatureEvaluation.OpenCachedClassifier(directory, options, a.Optional("classifier-dir"), progress);
         return net;
     }
 

@@ -1,3 +1,4 @@
+using P2Gan.Trainer.Cli;
 namespace P2Gan.Trainer.Commands;
 
 /// <summary>'p2gan export': a checkpoint's weights as safetensors with PyTorch-style names.</summary>
@@ -6,18 +7,14 @@ internal sealed class ExportCommand : ICommand
     public string Name => "export";
     public string Summary => "export a checkpoint's weights to a .safetensors file";
 
-    public void PrintHelp(TextWriter output)
-    {
-        output.WriteLine("Usage: p2gan export --checkpoint FILE --out FILE.safetensors");
-        output.WriteLine();
-        output.WriteLine("Options (default):");
-        output.WriteLine("  --checkpoint FILE   (required) model checkpoint");
-        output.WriteLine("  --out FILE          (required) safetensors file to write");
-    }
+    public IReadOnlyList<CliOption> Options { get; } =
+    [
+        CliOption.Value("Checkpoint", "FILE", "Model checkpoint (required)."),
+        CliOption.Value("Out", "FILE.safetensors", "Safetensors file to write (required)."),
+    ];
 
-    public Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    public Task<int> RunAsync(CommandArguments a, CancellationToken cancellationToken)
     {
-        var a = CommandArguments.Parse(Name, args, ["checkpoint", "out"], []);
         string outPath = a.Required("out");
         using P2GanModel model = P2GanModel.Load(a.Required("checkpoint"));
         string? dir = Path.GetDirectoryName(Path.GetFullPath(outPath));

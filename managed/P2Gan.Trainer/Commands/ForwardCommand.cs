@@ -1,3 +1,4 @@
+using P2Gan.Trainer.Cli;
 using System.Text.Json;
 
 namespace P2Gan.Trainer.Commands;
@@ -6,30 +7,24 @@ namespace P2Gan.Trainer.Commands;
 /// an independent implementation against exported weights.</summary>
 internal sealed class ForwardCommand : ICommand
 {
-    private static readonly string[] Valued = ["checkpoint", "real", "noise", "posterior-noise", "out", "device"];
-
     public string Name => "forward";
     public string Summary => "run the evaluation-mode forward pass on .npy inputs; writes .npy outputs and losses.json";
 
-    public void PrintHelp(TextWriter output)
-    {
-        output.WriteLine("Usage: p2gan forward --checkpoint FILE --real real.npy --noise noise.npy --posterior-noise e.npy --out DIR");
-        output.WriteLine();
-        output.WriteLine("Options (default):");
-        output.WriteLine("  --checkpoint FILE        (required) model checkpoint");
-        output.WriteLine("  --real FILE.npy          (required) real images, float32 [B, C, H, W] in [-1, 1]");
-        output.WriteLine("  --noise FILE.npy         (required) noise eps, float32 [B, n]");
-        output.WriteLine("  --posterior-noise FILE   (required) posterior noise e', float32 [B, d]");
-        output.WriteLine("  --out DIR                (required) output folder");
-        output.WriteLine("  --device NAME            (the checkpoint's) device override");
-        output.WriteLine();
-        output.WriteLine("Writes mu_real, sigma_real, codes, mu_fake, sigma_fake ([B, d]) and fake ([B, C, H, W]) as");
-        output.WriteLine(".npy, and losses.json with keys L_D, L_adv, L_z, L_G.");
-    }
+    public IReadOnlyList<CliOption> Options { get; } =
+    [
+        CliOption.Value("Checkpoint", "FILE", "Model checkpoint (required)."),
+        CliOption.Value("Real", "FILE.npy", "Real images, float32 [B, C, H, W] in [-1, 1] (required)."),
+        CliOption.Value("Noise", "FILE.npy", "Noise eps, float32 [B, n] (required)."),
+        CliOption.Value("PosteriorNoise", "FILE.npy", "Posterior noise e', float32 [B, d] (required)."),
+        CliOption.Value("Out", "DIR", "Output folder (required)."),
+        CliOption.Value("Device", "NAME", "Device override.", "the checkpoint's"),
+    ];
 
-    public Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    public string? Details => "Writes mu_real, sigma_real, codes, mu_fake, sigma_fake ([B, d]) and fake ([B, C, H, W]) as .npy, " +
+        "and losses.json with keys L_D, L_adv, L_z, L_G.";
+
+    public Task<int> RunAsync(CommandArguments a, CancellationToken cancellationToken)
     {
-        var a = CommandArguments.Parse(Name, args, Valued, []);
         string outDir = a.Required("out");
         NpyArray real = NpyFile.Read(a.Required("real"));
         NpyArray noise = NpyFile.Read(a.Required("noise"));

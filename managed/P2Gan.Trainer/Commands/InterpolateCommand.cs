@@ -1,3 +1,5 @@
+using System.Globalization;
+using P2Gan.Trainer.Cli;
 using P2Gan.Imaging;
 
 namespace P2Gan.Trainer.Commands;
@@ -11,28 +13,25 @@ internal sealed class InterpolateCommand : ICommand
     public string Name => "interpolate";
     public string Summary => "a PNG row interpolating between two seeds or between two images' posterior codes";
 
-    public void PrintHelp(TextWriter output)
-    {
-        output.WriteLine("Usage: p2gan interpolate --checkpoint FILE --out row.png (--seed-a A --seed-b B | --image-a IMG --image-b IMG) [options]");
-        output.WriteLine();
-        output.WriteLine("Options (default):");
-        output.WriteLine("  --checkpoint FILE   (required) model checkpoint");
-        output.WriteLine("  --out FILE.png      (required) the images in one row, ends included");
-        output.WriteLine("  --seed-a S          (seed mode) noise and prior code P_c of the first end drawn from S");
-        output.WriteLine("  --seed-b S          (seed mode) the same for the second end");
-        output.WriteLine("  --image-a FILE      (image mode) code of the first end: posterior mean of this image");
-        output.WriteLine("                      (.png/.jpg/... resized to the model, or .npy [1, C, R, R] in [-1, 1])");
-        output.WriteLine("  --image-b FILE      (image mode) the same for the second end");
-        output.WriteLine($"  --seed S            ({DefaultSeed}) image mode: the noise, shared by both ends");
-        output.WriteLine($"  --steps N           ({DefaultSteps}) images in the row, at least 2");
-        output.WriteLine("  --ema               (off) use the EMA generator (the checkpoint must have one)");
-        output.WriteLine("  --device NAME       (the checkpoint's) device override");
-    }
+    public IReadOnlyList<CliOption> Options { get; } =
+    [
+        CliOption.Value("Checkpoint", "FILE", "Model checkpoint (required)."),
+        CliOption.Value("Out", "FILE.png", "The images in one row, ends included (required)."),
+        CliOption.Value("SeedA", "S", "Seed mode: noise and prior code P_c of the first end drawn from S."),
+        CliOption.Value("SeedB", "S", "Seed mode: the same for the second end."),
+        CliOption.Value("ImageA", "FILE", "Image mode: code of the first end, the posterior mean of this image " +
+            "(.png/.jpg/... resized to the model, or .npy [1, C, R, R] in [-1, 1])."),
+        CliOption.Value("ImageB", "FILE", "Image mode: the same for the second end."),
+        CliOption.Value("Seed", "S", "Image mode: the noise, shared by both ends.", DefaultSeed.ToString(CultureInfo.InvariantCulture)),
+        CliOption.Value("Steps", "N", "Images in the row, at least 2.", DefaultSteps.ToString(CultureInfo.InvariantCulture)),
+        CliOption.Flag("Ema", "Use the EMA generator (the checkpoint must have one)."),
+        CliOption.Value("Device", "NAME", "Device override.", "the checkpoint's"),
+    ];
 
-    public Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    public string? Details => "Give --seed-a and --seed-b, or --image-a and --image-b.";
+
+    public Task<int> RunAsync(CommandArguments a, CancellationToken cancellationToken)
     {
-        var a = CommandArguments.Parse(Name, args,
-            ["checkpoint", "out", "seed-a", "seed-b", "image-a", "image-b", "seed", "steps", "device"], ["ema"]);
         string outPath = a.Required("out");
         int steps = a.Parse("steps", DefaultSteps);
         if (steps < 2) throw new UsageException($"invalid value {steps} for --steps: must be >= 2.");

@@ -1,3 +1,5 @@
+using System.Globalization;
+using P2Gan.Trainer.Cli;
 using P2Gan.Imaging;
 
 namespace P2Gan.Trainer.Commands;
@@ -11,23 +13,19 @@ internal sealed class SampleCommand : ICommand
     public string Name => "sample";
     public string Summary => "draw images from a checkpoint: one PNG grid (--out) or one PNG each (--out-dir)";
 
-    public void PrintHelp(TextWriter output)
-    {
-        output.WriteLine("Usage: p2gan sample --checkpoint FILE (--out grid.png | --out-dir DIR) [--count N] [--seed S] [--ema] [--device NAME]");
-        output.WriteLine();
-        output.WriteLine("Options (default):");
-        output.WriteLine("  --checkpoint FILE   (required) model checkpoint");
-        output.WriteLine("  --out FILE.png      (one of --out, --out-dir) grid to write, about square");
-        output.WriteLine("  --out-dir DIR       (one of --out, --out-dir) folder for sample_0000.png, sample_0001.png, ...");
-        output.WriteLine($"  --count N           ({DefaultCount}) number of images");
-        output.WriteLine($"  --seed S            ({DefaultSeed}) sampling seed: noise and codes from the prior P_c");
-        output.WriteLine("  --ema               (off) use the EMA generator (the checkpoint must have one)");
-        output.WriteLine("  --device NAME       (the checkpoint's) device override");
-    }
+    public IReadOnlyList<CliOption> Options { get; } =
+    [
+        CliOption.Value("Checkpoint", "FILE", "Model checkpoint (required)."),
+        CliOption.Value("Out", "FILE.png", "Grid to write, about square (one of --out, --out-dir)."),
+        CliOption.Value("OutDir", "DIR", "Folder for sample_0000.png, sample_0001.png, ... (one of --out, --out-dir)."),
+        CliOption.Value("Count", "N", "Number of images.", DefaultCount.ToString(CultureInfo.InvariantCulture)),
+        CliOption.Value("Seed", "S", "Sampling seed: noise and codes from the prior P_c.", DefaultSeed.ToString(CultureInfo.InvariantCulture)),
+        CliOption.Flag("Ema", "Use the EMA generator (the checkpoint must have one)."),
+        CliOption.Value("Device", "NAME", "Device override.", "the checkpoint's"),
+    ];
 
-    public Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    public Task<int> RunAsync(CommandArguments a, CancellationToken cancellationToken)
     {
-        var a = CommandArguments.Parse(Name, args, ["checkpoint", "out", "out-dir", "count", "seed", "device"], ["ema"]);
         int count = a.Positive("count", DefaultCount);
         ulong seed = a.Parse("seed", DefaultSeed);
         string? outPath = a.Optional("out"), outDir = a.Optional("out-dir");

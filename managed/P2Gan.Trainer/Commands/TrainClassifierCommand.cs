@@ -1,3 +1,4 @@
+using P2Gan.Trainer.Cli;
 using System.Globalization;
 using P2Gan.Datasets;
 using P2Gan.Evaluation;
@@ -13,26 +14,24 @@ internal sealed class TrainClassifierCommand : ICommand
     public string Name => "train-classifier";
     public string Summary => "train (or reuse from the cache) the Fashion-MNIST classifier for FMNIST-FID; prints test accuracy";
 
-    public void PrintHelp(TextWriter output)
-    {
-        var d = new ClassifierTrainingOptions();
-        output.WriteLine("Usage: p2gan train-classifier [--dataset fashion-mnist:DIR] [--epochs N] [--seed S] [--out FILE]");
-        output.WriteLine();
-        output.WriteLine("Options (default):");
-        output.WriteLine($"  --dataset SPEC      ({DefaultDataset}) Fashion-MNIST folder with the train/t10k images and labels");
-        output.WriteLine($"  --epochs N          ({d.Epochs}) passes over the training split (batch {d.BatchSize}, Adam lr {d.LearningRate}, last epoch 0.3x)");
-        output.WriteLine($"  --seed S            ({d.Seed}) initial weights and shuffles");
-        output.WriteLine("  --train-limit N     (all) train on the first N training images only (quick checks)");
-        output.WriteLine("  --test-limit N      (all) measure accuracy on the first N test images only");
-        output.WriteLine("  --classifier-dir DIR ($P2GAN_CACHE_DIR/classifiers or ~/.cache/p2gan/classifiers) classifier cache");
-        output.WriteLine("  --out FILE          (none) also copy the trained classifier here");
-        output.WriteLine("  --device NAME       (cpu) cpu or cuda[:N]");
-    }
+    private static readonly ClassifierTrainingOptions Recipe = new();
 
-    public Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    public IReadOnlyList<CliOption> Options { get; } =
+    [
+        CliOption.Value("Dataset", "SPEC", "Fashion-MNIST folder with the train/t10k images and labels.", DefaultDataset),
+        CliOption.Value("Epochs", "N", $"Passes over the training split (batch {Recipe.BatchSize}, Adam lr " +
+            $"{Recipe.LearningRate.ToString(CultureInfo.InvariantCulture)}, last epoch 0.3x).", Recipe.Epochs.ToString(CultureInfo.InvariantCulture)),
+        CliOption.Value("Seed", "S", "Initial weights and shuffles.", Recipe.Seed.ToString(CultureInfo.InvariantCulture)),
+        CliOption.Value("TrainLimit", "N", "Train on the first N training images only (quick checks).", "all"),
+        CliOption.Value("TestLimit", "N", "Measure accuracy on the first N test images only.", "all"),
+        CliOption.Value("ClassifierDir", "DIR", "Classifier cache.", "$P2GAN_CACHE_DIR/classifiers or ~/.cache/p2gan/classifiers"),
+        CliOption.Value("Out", "FILE", "Also copy the trained classifier here.", "none"),
+        CliOption.Value("Device", "NAME", "cpu or cuda[:N].", "cpu"),
+        .. LoggingOptions.Options,
+    ];
+
+    public Task<int> RunAsync(CommandArguments a, CancellationToken cancellationToken)
     {
-        var a = CommandArguments.Parse(Name, args,
-            ["dataset", "epochs", "seed", "train-limit", "test-limit", "classifier-dir", "out", "device"], []);
         var defaults = new ClassifierTrainingOptions();
         string directory = FashionMnistDirectory(a.Optional("dataset") ?? DefaultDataset);
         var options = defaults with
@@ -44,7 +43,9 @@ internal sealed class TrainClassifierCommand : ICommand
         };
         int? testLimit = a.Optional("test-limit") is null ? null : a.Positive("test-limit", 1);
 
-        CachedClassifier cached = ClassifierTraining.GetOrTrain(directory, options, a.Optional("classifier-dir"), Console.WriteLine);
+        using CommandLogging logging = CommandLogging.Start(a);
+        CachedClassifier cached = ClassifierTraining.GetOrTrain(directory, options, a.Optional("classifier-dir"),
+            logging.Progress("P2Gan.Trainer.TrainClassifier"));
         using FeatureNetwork net = FeatureNetwork.LoadClassifier(cached.Path, options.Device);
         double accuracy = ClassifierTraining.Accuracy(net, directory, DatasetSplit.Test, testLimit);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -1,3 +1,5 @@
+using System.ComponentModel;
+
 namespace P2Gan.Trainer.Training;
 
 /// <summary>
@@ -5,51 +7,59 @@ namespace P2Gan.Trainer.Training;
 /// P2GAN_* environment variables and the command line. The model and runtime settings
 /// (<see cref="ModelOptions.Settings"/>, <see cref="RuntimeOptions.Settings"/>) are bound by
 /// <see cref="SettingsBinding"/> from the same sources under the same flat names
-/// (--LambdaZ, --Device, ...); nullable fields fall back to the preset (<see cref="TrainPresets"/>).
-/// docs/training.md describes each one.
+/// (--lambda-z, --device, ...); nullable fields fall back to the preset (<see cref="TrainPresets"/>).
+/// This class is the one declaration of these options: each property becomes the option
+/// --&lt;kebab-case name&gt; of 'p2gan train' (<see cref="OptionNames.Kebab"/>), its [Description] the
+/// help text; the default shown in help is the resolved value of a run without options.
 /// </summary>
 public sealed class TrainOptions
 {
-    /// <summary>"kind:location", e.g. "fashion-mnist:&lt;directory&gt;" or "synthetic:256".</summary>
+    [Description("The training images, \"kind:location\", e.g. \"fashion-mnist:<directory>\" or \"synthetic:256\".")]
     public string Dataset { get; set; } = "fashion-mnist:/usr/share/datasets/fashion-mnist";
-    /// <summary>"cpu-small" or "paper".</summary>
+    [Description("Steps, batch size, evaluation and model settings to start from: cpu-small or paper.")]
     public string Preset { get; set; } = TrainPresets.CpuSmallName;
+    [Description("Training steps (one D and one G update each); from the preset when not given.")]
     public int? Steps { get; set; }
+    [Description("Images per step; from the preset when not given.")]
     public int? BatchSize { get; set; }
+    [Description("Learning rates: Constant, or Linear decay to 0 at the last step.")]
     public LearningRateSchedule LearningRateSchedule { get; set; } = LearningRateSchedule.Constant;
-    /// <summary>Ramp the EMA decay up as min(EmaDecay, (1+step)/(10+step)).</summary>
+    [Description("Ramp the EMA decay up as min(EmaDecay, (1+step)/(10+step)).")]
     public bool EmaWarmup { get; set; } = true;
-    /// <summary>Mirror half of the training images left-right.</summary>
+    [Description("Mirror half of the training images left-right.")]
     public bool HorizontalFlip { get; set; }
-    /// <summary>Batches the loader prepares ahead.</summary>
+    [Description("Batches the loader prepares ahead.")]
     public int PrefetchBatches { get; set; } = 4;
-    /// <summary>Loader threads that decode one batch; 0 = one per processor.</summary>
+    [Description("Loader threads that decode one batch; 0 = one per processor.")]
     public int DecodeThreads { get; set; } = 1;
-    /// <summary>Fail on the first undecodable image instead of replacing it.</summary>
+    [Description("Fail on the first undecodable image instead of replacing it.")]
     public bool StrictDataset { get; set; }
-    /// <summary>Defaults to runs/&lt;yyyyMMdd-HHmmss&gt;.</summary>
+    [Description("The run folder: samples, metrics, checkpoints.")]
     public string? RunDir { get; set; }
+    [Description("Log one progress line every N steps.")]
     public int LogEvery { get; set; } = 50;
+    [Description("Write a grid of samples every N steps.")]
     public int SampleEvery { get; set; } = 500;
+    [Description("Write a checkpoint every N steps.")]
     public int CheckpointEvery { get; set; } = 500;
-    /// <summary>step_*.ckpt files kept (the newest); 0 keeps all. final.ckpt is not counted.</summary>
+    [Description("step_*.ckpt files kept (the newest); 0 keeps all. final.ckpt is not counted.")]
     public int KeepCheckpoints { get; set; } = 3;
-    /// <summary>Evaluate (FID/KID/precision/recall) every N steps and at the end; 0 = never during the run.</summary>
+    [Description("Evaluate (FID/KID/precision/recall) every N steps and at the end; 0 = never during the run.")]
     public int EvalEvery { get; set; }
-    /// <summary>Evaluate once at the end of the run; defaults to the preset's (cpu-small: true).</summary>
+    [Description("Evaluate once at the end of the run; from the preset when not given.")]
     public bool? EvalAtEnd { get; set; }
-    /// <summary>Generated images per evaluation (real images: min(N, test split size)).</summary>
+    [Description("Generated images per evaluation (real images: min(N, test split size)).")]
     public int EvalSamples { get; set; } = TrainEvaluation.DefaultSamples;
-    /// <summary>Metric that chooses checkpoints/best.ckpt: fmnist_fid, fid, kid_mean (lower is better), precision, recall (higher is better).</summary>
+    [Description("Metric that chooses checkpoints/best.ckpt: fmnist_fid, fid, kid_mean (lower is better), precision, recall (higher is better).")]
     public string BestMetric { get; set; } = TrainEvaluation.DefaultBestMetric;
-    /// <summary>FID Inception-v3 weights; evaluation of datasets other than (Fashion-)MNIST needs them.</summary>
+    [Description("FID Inception-v3 weights; evaluation of datasets other than (Fashion-)MNIST needs them.")]
     public string? InceptionWeights { get; set; }
-    /// <summary>Classifier and real-statistics cache; defaults to $P2GAN_CACHE_DIR or ~/.cache/p2gan.</summary>
+    [Description("Classifier and real-statistics cache.")]
     public string? EvalCacheDir { get; set; }
-    /// <summary>Learning-rate multiplier applied at each roll-back after a non-finite loss.</summary>
+    [Description("Learning-rate multiplier applied at each roll-back after a non-finite loss.")]
     public float NonFiniteLearningRateFactor { get; set; } = 0.5f;
-    /// <summary>Roll-backs allowed in a run before it stops with an error.</summary>
+    [Description("Roll-backs allowed in a run before it stops with an error.")]
     public int MaxNonFiniteRetries { get; set; } = 3;
-    /// <summary>A run folder (its newest complete checkpoint) or a .ckpt file to continue from.</summary>
+    [Description("A run folder (its newest complete checkpoint) or a .ckpt file to continue from.")]
     public string? Resume { get; set; }
 }

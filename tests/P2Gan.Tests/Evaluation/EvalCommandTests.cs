@@ -19,7 +19,7 @@ public sealed class EvalCommandTests
         string cache = temp.File("cache");
         string runDir = temp.File("run");
 
-        (int code, string error, string output) = await TrainerCli.Run(TrainerCli.TinyTrain(runDir, "--Steps", "2"));
+        (int code, string error, string output) = await TrainerCli.Run(TrainerCli.TinyTrain(runDir, "--steps", "2"));
         Assert.That(code, Is.EqualTo(0), error);
         string checkpoint = Path.Combine(runDir, "checkpoints", "final.ckpt");
         Assert.That(File.Exists(checkpoint), output);
@@ -35,7 +35,8 @@ public sealed class EvalCommandTests
         (code, error, output) = await TrainerCli.Run("train-classifier", "--dataset", $"fashion-mnist:{data}",
             "--epochs", "1", "--seed", "1", "--classifier-dir", cache);
         Assert.That(code, Is.EqualTo(0), error);
-        Assert.That(output, Does.Contain("reusing").And.Contain("cached"));
+        Assert.That(output, Does.Contain("cached"), "the result, on stdout");
+        Assert.That(error, Does.Contain("reusing"), "progress is logged, to stderr");
 
         string json = temp.File("eval.json"), npy = temp.File("features.npy");
         (code, error, output) = await TrainerCli.Run("eval", "--checkpoint", checkpoint, "--dataset", $"fashion-mnist:{data}",
@@ -105,7 +106,7 @@ public sealed class EvalCommandTests
     private static async Task<string> TinyCheckpoint(TempDirectory temp)
     {
         string runDir = temp.File("run");
-        (int code, string error, _) = await TrainerCli.Run(TrainerCli.TinyTrain(runDir, "--Steps", "2"));
+        (int code, string error, _) = await TrainerCli.Run(TrainerCli.TinyTrain(runDir, "--steps", "2"));
         Assert.That(code, Is.EqualTo(0), error);
         return Path.Combine(runDir, "checkpoints", "final.ckpt");
     }

@@ -17,7 +17,7 @@ public sealed class CommandsEndToEndTests
         NativeRequirement.Require();
         _temp = new TempDirectory();
         string runDir = _temp.File("run");
-        (int code, string error, string output) = await TrainerCli.Run(TrainerCli.TinyTrain(runDir, "--Steps", "2", "--EmaDecay", "0.9"));
+        (int code, string error, string output) = await TrainerCli.Run(TrainerCli.TinyTrain(runDir, "--steps", "2", "--ema-decay", "0.9"));
         Assert.That(code, Is.EqualTo(0), error + output);
         _checkpoint = Path.Combine(runDir, "checkpoints", "final.ckpt");
     }

@@ -19,8 +19,8 @@ public sealed class CrashSafetyTests : NativeRunTest
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
 
     private string[] Args(string runDir) =>
-        TrainerCli.TinyTrain(runDir, "--Steps", $"{Steps}", "--CheckpointEvery", "1", "--KeepCheckpoints", "2",
-            "--LogEvery", "1", "--SampleEvery", "25");
+        TrainerCli.TinyTrain(runDir, "--steps", $"{Steps}", "--checkpoint-every", "1", "--keep-checkpoints", "2",
+            "--log-every", "1", "--sample-every", "25");
 
     [Test]
     public void RunKilledRepeatedlyWithSigkillResumesToCompletion()
@@ -61,8 +61,8 @@ public sealed class CrashSafetyTests : NativeRunTest
     public void SigtermStopsAfterTheCurrentStepWithACheckpointAndExitCodeZero()
     {
         string runDir = Temp.File("run");
-        using var child = TrainerCli.Start(TrainerCli.TinyTrain(runDir, "--Steps", "100000", "--CheckpointEvery", "1000",
-            "--LogEvery", "1", "--SampleEvery", "1000"));
+        using var child = TrainerCli.Start(TrainerCli.TinyTrain(runDir, "--steps", "100000", "--checkpoint-every", "1000",
+            "--log-every", "1", "--sample-every", "1000"));
         string metrics = Path.Combine(runDir, "metrics.jsonl");
         var deadline = DateTime.UtcNow + Timeout;
         while (!(File.Exists(metrics) && new FileInfo(metrics).Length > 0))

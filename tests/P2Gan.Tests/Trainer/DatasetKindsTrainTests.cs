@@ -9,8 +9,8 @@ public sealed class DatasetKindsTrainTests
 {
     private static readonly string[] TinyModel =
     [
-        "--BatchSize", "4", "--BaseChannels", "4", "--NoiseDim", "8", "--PosteriorDim", "8", "--Threads", "1",
-        "--Steps", "2", "--SampleEvery", "2", "--EvalAtEnd", "false", "--Seed", "5",
+        "--batch-size", "4", "--base-channels", "4", "--noise-dim", "8", "--posterior-dim", "8", "--threads", "1",
+        "--steps", "2", "--sample-every", "2", "--eval-at-end", "false", "--seed", "5",
     ];
 
     [TestCase("cifar10")]
@@ -26,7 +26,7 @@ public sealed class DatasetKindsTrainTests
         WriteDataset(kind, data);
         string runDir = temp.File("run");
 
-        var (code, error, _) = await TrainerCli.Run(["train", "--Dataset", $"{kind}:{data}", "--RunDir", runDir, .. TinyModel]);
+        var (code, error, _) = await TrainerCli.Run(["train", "--dataset", $"{kind}:{data}", "--run-dir", runDir, .. TinyModel]);
 
         Assert.That(code, Is.EqualTo(0), error);
         Assert.That(File.Exists(Path.Combine(runDir, "checkpoints", "final.ckpt")), Is.True);

@@ -14,15 +14,15 @@ public sealed class ExactResumeTests : NativeRunTest
 {
     private const int K = 4;
 
-    private static readonly string[] Quiet = ["--LogEvery", "1", "--SampleEvery", "3", "--CheckpointEvery", "2"];
+    private static readonly string[] Quiet = ["--log-every", "1", "--sample-every", "3", "--checkpoint-every", "2"];
 
     [Test]
     public async Task RunOfKStepsResumedForKMoreEqualsARunOf2KSteps()
     {
         string straight = Temp.File("straight"), split = Temp.File("split");
-        await Train(TrainerCli.TinyTrain(straight, [.. Quiet, "--Steps", $"{2 * K}"]));
-        await Train(TrainerCli.TinyTrain(split, [.. Quiet, "--Steps", $"{K}"]));
-        await Train("train", "--resume", split, "--Steps", $"{2 * K}");
+        await Train(TrainerCli.TinyTrain(straight, [.. Quiet, "--steps", $"{2 * K}"]));
+        await Train(TrainerCli.TinyTrain(split, [.. Quiet, "--steps", $"{K}"]));
+        await Train("train", "--resume", split, "--steps", $"{2 * K}");
 
         AssertSameWeights(Final(straight), Final(split));
         Assert.That(TrainingState.Read(Final(split)).Step, Is.EqualTo(2 * K));
@@ -33,9 +33,9 @@ public sealed class ExactResumeTests : NativeRunTest
     [Test]
     public async Task ResumeFromAMidRunCheckpointWithLinearDecayAndEmaWarmupIsExact()
     {
-        string[] schedule = ["--LearningRateSchedule", "Linear", "--EmaDecay", "0.99", "--NDis", "2", "--PretrainSteps", "1"];
+        string[] schedule = ["--learning-rate-schedule", "Linear", "--ema-decay", "0.99", "--n-dis", "2", "--pretrain-steps", "1"];
         string straight = Temp.File("straight");
-        await Train(TrainerCli.TinyTrain(straight, [.. Quiet, .. schedule, "--Steps", $"{2 * K}", "--KeepCheckpoints", "0"]));
+        await Train(TrainerCli.TinyTrain(straight, [.. Quiet, .. schedule, "--steps", $"{2 * K}", "--keep-checkpoints", "0"]));
 
         // A copy of the run, continued from its step-K checkpoint: it re-runs steps K+1..2K.
         string copy = Temp.File("copy");
@@ -54,18 +54,18 @@ public sealed class ExactResumeTests : NativeRunTest
     public async Task ResumeRefusesChangedModelSettingsAndMissingRuns()
     {
         string run = Temp.File("run");
-        await Train(TrainerCli.TinyTrain(run, "--Steps", "1"));
+        await Train(TrainerCli.TinyTrain(run, "--steps", "1"));
 
-        (int code, string error, _) = await TrainerCli.Run("train", "--resume", run, "--Seed", "9");
+        (int code, string error, _) = await TrainerCli.Run("train", "--resume", run, "--seed", "9");
         Assert.That(code, Is.EqualTo(P2Gan.Trainer.ExitCodes.Usage));
-        Assert.That(error, Does.Contain("Seed").And.Contain("--resume"));
+        Assert.That(error, Does.Contain("--seed").And.Contain("--resume"));
 
         (code, error, _) = await TrainerCli.Run("train", "--resume", Temp.File("nothing-here"));
         Assert.That(code, Is.EqualTo(P2Gan.Trainer.ExitCodes.Usage));
         Assert.That(error, Does.Contain("nothing-here"));
 
         // A new run into a folder that holds checkpoints would mix two runs.
-        (code, error, _) = await TrainerCli.Run(TrainerCli.TinyTrain(run, "--Steps", "1"));
+        (code, error, _) = await TrainerCli.Run(TrainerCli.TinyTrain(run, "--steps", "1"));
         Assert.That(code, Is.EqualTo(P2Gan.Trainer.ExitCodes.Usage));
         Assert.That(error, Does.Contain("--resume"));
     }

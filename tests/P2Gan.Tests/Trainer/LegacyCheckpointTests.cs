@@ -33,7 +33,7 @@ public sealed class LegacyCheckpointTests
         Directory.CreateDirectory(Path.Combine(runDir, "checkpoints"));
         File.Copy(Path.Combine(Data, "run", "checkpoints", "step_000002.ckpt"), Path.Combine(runDir, "checkpoints", "step_000002.ckpt"));
 
-        (int code, string error, _) = await TrainerCli.Run("train", "--resume", runDir, "--Steps", "3");
+        (int code, string error, _) = await TrainerCli.Run("train", "--resume", runDir, "--steps", "3");
         Assert.That(code, Is.EqualTo(0), error);
 
         using P2GanModel resumed = P2GanModel.Load(Path.Combine(runDir, "checkpoints", "final.ckpt"));

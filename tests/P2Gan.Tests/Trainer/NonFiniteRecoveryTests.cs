@@ -13,8 +13,8 @@ namespace P2Gan.Tests.Trainer;
 [NonParallelizable] // swaps Console.Out/Error
 public sealed class NonFiniteRecoveryTests : NativeRunTest
 {
-    private string[] Args(string factor) => TrainerCli.TinyTrain(Temp.File("run"), "--Steps", "3", "--LogEvery", "1",
-        "--LearningRateD", "1e30", "--LearningRateG", "1e30", "--NonFiniteLearningRateFactor", factor, "--MaxNonFiniteRetries", "2");
+    private string[] Args(string factor) => TrainerCli.TinyTrain(Temp.File("run"), "--steps", "3", "--log-every", "1",
+        "--learning-rate-d", "1e30", "--learning-rate-g", "1e30", "--non-finite-learning-rate-factor", factor, "--max-non-finite-retries", "2");
 
     [Test]
     public async Task NonFiniteLossRollsBackWithASmallerLearningRateAndContinues()

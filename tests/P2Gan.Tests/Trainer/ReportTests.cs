@@ -218,8 +218,8 @@ public sealed class ReportTests
         using var temp = new TempDirectory();
         string run = temp.File("run");
         (int code, string error, string output) = await TrainerCli.Run(
-            "train", "--Dataset", "synthetic:16", "--BatchSize", "8", "--BaseChannels", "4", "--NoiseDim", "8", "--PosteriorDim", "8",
-            "--Steps", "20", "--SampleEvery", "10", "--EvalAtEnd", "false", "--Threads", "1", "--Seed", "3", "--RunDir", run);
+            "train", "--dataset", "synthetic:16", "--batch-size", "8", "--base-channels", "4", "--noise-dim", "8", "--posterior-dim", "8",
+            "--steps", "20", "--sample-every", "10", "--eval-at-end", "false", "--threads", "1", "--seed", "3", "--run-dir", run);
         Assert.That(code, Is.EqualTo(0), error + output);
 
         Assert.That(File.ReadAllLines(Path.Combine(run, "metrics.jsonl")), Has.Length.EqualTo(1), "LogEvery 50: the last step only");
@@ -235,7 +235,7 @@ public sealed class ReportTests
         Assert.That(File.Exists(Path.Combine(run, "fid.png")), Is.False, "no evaluation, no FID chart");
 
         // Resumed: what metrics.jsonl has (step 20) and every new step.
-        (code, error, output) = await TrainerCli.Run("train", "--resume", run, "--Steps", "25");
+        (code, error, output) = await TrainerCli.Run("train", "--resume", run, "--steps", "25");
         Assert.That(code, Is.EqualTo(0), error + output);
         html = File.ReadAllText(Path.Combine(run, RunReport.FileName));
         Assert.That(SeriesSteps(html), Is.EqualTo(new long[] { 20, 21, 22, 23, 24, 25 }));

@@ -16,7 +16,7 @@ public sealed class ResumeFallbackTests : NativeRunTest
     {
         string run = Temp.File("run");
         (int code, string error, string output) = await TrainerCli.Run(TrainerCli.TinyTrain(run,
-            "--Steps", "5", "--CheckpointEvery", "2", "--KeepCheckpoints", "2", "--LogEvery", "1", "--SampleEvery", "100"));
+            "--steps", "5", "--checkpoint-every", "2", "--keep-checkpoints", "2", "--log-every", "1", "--sample-every", "100"));
         Assert.That(code, Is.EqualTo(0), error + output);
         string checkpoints = Path.Combine(run, "checkpoints");
         string step4 = Path.Combine(checkpoints, "step_000004.ckpt"), final = Path.Combine(checkpoints, "final.ckpt");
@@ -24,7 +24,7 @@ public sealed class ResumeFallbackTests : NativeRunTest
         long step4Half = Truncate(step4), finalHalf = Truncate(final);
 
         // Resumed to step 3: from step_2, the newest checkpoint that loads.
-        (code, error, output) = await TrainerCli.Run("train", "--resume", run, "--Steps", "3");
+        (code, error, output) = await TrainerCli.Run("train", "--resume", run, "--steps", "3");
         Assert.That(code, Is.EqualTo(0), error + output);
         Assert.That(output + error, Does.Contain(step4).And.Contain(final), "the warnings name the bad files");
         Assert.That(output + error, Does.Contain("step_000002.ckpt"), "resumed from the previous checkpoint");
@@ -35,7 +35,7 @@ public sealed class ResumeFallbackTests : NativeRunTest
 
         // A later resume skips the bad step_4 again (newer than final's step 3) and, writing step_4 anew,
         // keeps the bad one apart; rotation (KeepCheckpoints 2) never deletes it.
-        (code, error, output) = await TrainerCli.Run("train", "--resume", run, "--Steps", "7");
+        (code, error, output) = await TrainerCli.Run("train", "--resume", run, "--steps", "7");
         Assert.That(code, Is.EqualTo(0), error + output);
         Assert.That(output + error, Does.Contain(step4));
         Assert.That(new FileInfo(step4 + ".corrupt").Length, Is.EqualTo(step4Half));

@@ -48,7 +48,7 @@ public sealed class RunFilesTests
         NativeRequirement.Require();
         using var temp = new TempDirectory();
         string run = temp.File("run");
-        (int code, string error, string output) = await TrainerCli.Run(TrainerCli.TinyTrain(run, "--Steps", "2", "--CheckpointEvery", "1"));
+        (int code, string error, string output) = await TrainerCli.Run(TrainerCli.TinyTrain(run, "--steps", "2", "--checkpoint-every", "1"));
         Assert.That(code, Is.EqualTo(0), error + output);
         string checkpoints = Path.Combine(run, "checkpoints");
         File.Delete(Path.Combine(checkpoints, "final.ckpt"));
@@ -57,7 +57,7 @@ public sealed class RunFilesTests
         File.WriteAllText(Path.Combine(checkpoints, "step_000009.ckpt"), "not a checkpoint");
         File.WriteAllText(Path.Combine(checkpoints, "step_000010.ckpt.tmp"), "half written");
 
-        (code, error, output) = await TrainerCli.Run("train", "--resume", run, "--Steps", "3");
+        (code, error, output) = await TrainerCli.Run("train", "--resume", run, "--steps", "3");
         Assert.That(code, Is.EqualTo(0), error + output);
         Assert.That(TrainingState.Read(Path.Combine(checkpoints, "final.ckpt")).Step, Is.EqualTo(3));
         Assert.That(Directory.GetFiles(checkpoints, "*.tmp"), Is.Empty);

@@ -12,7 +12,7 @@ public sealed class RunLockTests : NativeRunTest
     {
         string run = Temp.File("run");
         Directory.CreateDirectory(run);
-        string[] args = TrainerCli.TinyTrain(run, "--Steps", "2", "--LogEvery", "1", "--SampleEvery", "100");
+        string[] args = TrainerCli.TinyTrain(run, "--steps", "2", "--log-every", "1", "--sample-every", "100");
         using (new FileStream(Path.Combine(run, ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
         {
             (int code, string error, string output) = await TrainerCli.Run(args);
@@ -29,8 +29,8 @@ public sealed class RunLockTests : NativeRunTest
     public async Task TheLockHoldsBetweenProcessesAndAKilledTrainerLeavesNoStaleLock()
     {
         string run = Temp.File("run");
-        using (var child = TrainerCli.Start(TrainerCli.TinyTrain(run, "--Steps", "100000", "--CheckpointEvery", "5",
-                   "--LogEvery", "1", "--SampleEvery", "100000")))
+        using (var child = TrainerCli.Start(TrainerCli.TinyTrain(run, "--steps", "100000", "--checkpoint-every", "5",
+                   "--log-every", "1", "--sample-every", "100000")))
         {
             string metrics = Path.Combine(run, "metrics.jsonl");
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
@@ -40,14 +40,14 @@ public sealed class RunLockTests : NativeRunTest
                 Assert.That(DateTime.UtcNow, Is.LessThan(deadline), "no step was logged in time");
                 Thread.Sleep(50);
             }
-            (int code, string error, _) = await TrainerCli.Run("train", "--resume", run, "--Steps", "3");
+            (int code, string error, _) = await TrainerCli.Run("train", "--resume", run, "--steps", "3");
             Assert.That(code, Is.EqualTo(P2Gan.Trainer.ExitCodes.Failure), error);
             Assert.That(error, Does.Contain("another trainer"));
 
             child.Process.Kill(); // SIGKILL: no clean-up code runs
             child.Process.WaitForExit();
         }
-        (int resumed, string error2, string output2) = await TrainerCli.Run("train", "--resume", run, "--Steps", "3");
+        (int resumed, string error2, string output2) = await TrainerCli.Run("train", "--resume", run, "--steps", "3");
         Assert.That(resumed, Is.EqualTo(0), error2 + output2);
     }
 }

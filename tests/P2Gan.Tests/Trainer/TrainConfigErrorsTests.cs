@@ -26,12 +26,12 @@ public sealed class TrainConfigErrorsTests
         File.WriteAllText(file, """{ "Steps": 2, "LambdaZZ": 5 }""");
         (int code, string error, _) = await TrainerCli.Run(Args("--config", file));
         Assert.That(code, Is.EqualTo(ExitCodes.Usage), error);
-        Assert.That(error, Does.Contain("unknown option 'LambdaZZ' in " + file + "; did you mean LambdaZ?"));
+        Assert.That(error, Does.Contain("unknown option 'LambdaZZ' in " + file + "; did you mean lambda-z?"));
 
         File.WriteAllText(file, """{ "CheckpointEv": 2 }"""); // a prefix
         (code, error, _) = await TrainerCli.Run(Args("--config", file));
         Assert.That(code, Is.EqualTo(ExitCodes.Usage), error);
-        Assert.That(error, Does.Contain("'CheckpointEv'").And.Contain("did you mean CheckpointEvery?"));
+        Assert.That(error, Does.Contain("'CheckpointEv'").And.Contain("did you mean checkpoint-every?"));
 
         File.WriteAllText(file, """{ "Completely": 1 }""");
         (code, error, _) = await TrainerCli.Run(Args("--config", file));
@@ -73,7 +73,7 @@ public sealed class TrainConfigErrorsTests
         {
             (int code, string error, _) = await TrainerCli.Run(Args());
             Assert.That(code, Is.EqualTo(ExitCodes.Usage), error);
-            Assert.That(error, Does.Contain("P2GAN_LambdaZZ").And.Contain("did you mean LambdaZ?"));
+            Assert.That(error, Does.Contain("P2GAN_LambdaZZ").And.Contain("did you mean P2GAN_LAMBDA_Z?"));
         }
         finally
         {
@@ -97,9 +97,9 @@ public sealed class TrainConfigErrorsTests
         Environment.SetEnvironmentVariable("P2GAN_CONFIGURATION", "Release");
         try
         {
-            (int code, string error, _) = await TrainerCli.Run(Args("--Steps", "-1"));
+            (int code, string error, _) = await TrainerCli.Run(Args("--steps", "-1"));
             Assert.That(code, Is.EqualTo(ExitCodes.Usage), error);
-            Assert.That(error, Does.Contain("Steps").And.Not.Contain("P2GAN_CONFIGURATION"));
+            Assert.That(error, Does.Contain("--steps").And.Not.Contain("P2GAN_CONFIGURATION"));
         }
         finally
         {
@@ -114,8 +114,8 @@ public sealed class TrainConfigErrorsTests
     [Test]
     public async Task AMistypedCommandLineOptionGetsASuggestion()
     {
-        (int code, string error, _) = await TrainerCli.Run(Args("--BatchSise", "4"));
+        (int code, string error, _) = await TrainerCli.Run(Args("--batch-sise", "4"));
         Assert.That(code, Is.EqualTo(ExitCodes.Usage), error);
-        Assert.That(error, Does.Contain("--BatchSise").And.Contain("did you mean BatchSize?"));
+        Assert.That(error, Does.Contain("--batch-sise").And.Contain("did you mean --batch-size?"));
     }
 }

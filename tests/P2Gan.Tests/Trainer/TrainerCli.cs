@@ -11,9 +11,9 @@ internal static class TrainerCli
     /// the preset's evaluation at the end (synthetic data has none; it would only warn).</summary>
     public static string[] TinyTrain(string runDir, params string[] extra) =>
     [
-        "train", "--Dataset", "synthetic:20", "--Channels", "1", "--BatchSize", "4", "--BaseChannels", "4",
-        "--NoiseDim", "8", "--PosteriorDim", "8", "--Threads", "1", "--RunDir", runDir, "--Seed", "3",
-        "--EvalAtEnd", "false", .. extra,
+        "train", "--dataset", "synthetic:20", "--channels", "1", "--batch-size", "4", "--base-channels", "4",
+        "--noise-dim", "8", "--posterior-dim", "8", "--threads", "1", "--run-dir", runDir, "--seed", "3",
+        "--eval-at-end", "false", .. extra,
     ];
 
     /// <summary>In-process; captures stderr (the error line) and stdout.</summary>

@@ -28,11 +28,11 @@ public sealed class TrainerEndToEndTests
 
     private string[] TinyTrainArgs(string runDir, params string[] extra) =>
     [
-        "train", "--Dataset", $"fashion-mnist:{_datasetDir}", "--BatchSize", "8", "--BaseChannels", "4",
-        "--NoiseDim", "8", "--PosteriorDim", "8", "--RunDir", runDir, "--LogEvery", "1", "--SampleEvery", "2",
-        "--Seed", "3", "--Threads", "1",
+        "train", "--dataset", $"fashion-mnist:{_datasetDir}", "--batch-size", "8", "--base-channels", "4",
+        "--noise-dim", "8", "--posterior-dim", "8", "--run-dir", runDir, "--log-every", "1", "--sample-every", "2",
+        "--seed", "3", "--threads", "1",
         // This dataset has no labels and no test split: no evaluation (the preset's EvalAtEnd would train a classifier).
-        "--EvalAtEnd", "false", .. extra,
+        "--eval-at-end", "false", .. extra,
     ];
 
     private static async Task<(int Code, string Error)> Run(params string[] args)
@@ -55,7 +55,7 @@ public sealed class TrainerEndToEndTests
     public async Task TrainWritesConfigMetricsSamplesAndCheckpoint_ThenForwardWritesOutputs()
     {
         string runDir = _temp!.File("run");
-        (int code, string error) = await Run(TinyTrainArgs(runDir, "--Steps", "4"));
+        (int code, string error) = await Run(TinyTrainArgs(runDir, "--steps", "4"));
         Assert.That(code, Is.EqualTo(0), error);
 
         Assert.That(File.Exists(Path.Combine(runDir, "config.json")));
@@ -128,7 +128,7 @@ public sealed class TrainerEndToEndTests
             Assert.That(File.ReadAllLines(Path.Combine(runA, "metrics.jsonl")), Has.Length.EqualTo(3), "environment beats file");
 
             string runB = _temp!.File("b");
-            (code, error) = await Run(TinyTrainArgs(runB, "--config", configFile, "--Steps", "2"));
+            (code, error) = await Run(TinyTrainArgs(runB, "--config", configFile, "--steps", "2"));
             Assert.That(code, Is.EqualTo(0), error);
             Assert.That(File.ReadAllLines(Path.Combine(runB, "metrics.jsonl")), Has.Length.EqualTo(2), "command line beats environment");
             using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(runB, "config.json")));
@@ -144,8 +144,8 @@ public sealed class TrainerEndToEndTests
     public async Task MethodSettingsFromTheCommandLineReachTheExportedMetadata()
     {
         string runDir = _temp!.File("lambda");
-        (int code, string error) = await Run(TinyTrainArgs(runDir, "--Steps", "2", "--LambdaZ", "5", "--SigmaB", "2",
-            "--DistanceEstimator", "Sampled", "--Beta1", "0.5"));
+        (int code, string error) = await Run(TinyTrainArgs(runDir, "--steps", "2", "--lambda-z", "5", "--sigma-b", "2",
+            "--distance-estimator", "Sampled", "--beta1", "0.5"));
         Assert.That(code, Is.EqualTo(0), error);
         string export = _temp.File("lambda.safetensors");
         (code, error) = await Run("export", "--checkpoint", Path.Combine(runDir, "checkpoints", "final.ckpt"), "--out", export);
@@ -161,22 +161,22 @@ public sealed class TrainerEndToEndTests
     [Test]
     public async Task UnknownPresetFailsWithOneLineNamingIt()
     {
-        (int code, string error) = await Run(TinyTrainArgs(_temp!.File("x"), "--Preset", "gigantic"));
+        (int code, string error) = await Run(TinyTrainArgs(_temp!.File("x"), "--preset", "gigantic"));
         Assert.That(code, Is.EqualTo(ExitCodes.Usage));
         Assert.That(error, Does.Contain("gigantic"));
         Assert.That(error.Trim().Split('\n'), Has.Length.EqualTo(1));
     }
 
-    [TestCase("--Steps", "many", "Steps")]
-    [TestCase("--Stpes", "4", "Stpes")]
-    [TestCase("--AdainMode", "Fancy", "AdainMode")]
-    [TestCase("--LearningRateSchedule", "Cosine", "LearningRateSchedule")]
-    [TestCase("--KeepCheckpoints", "-1", "KeepCheckpoints")]
-    [TestCase("--EvalEvery", "-1", "EvalEvery")]
-    [TestCase("--EvalSamples", "1", "EvalSamples")]
-    [TestCase("--BestMetric", "is_mean", "BestMetric")]
-    [TestCase("--NonFiniteLearningRateFactor", "1.5", "NonFiniteLearningRateFactor")]
-    [TestCase("--Dataset", "imagenet:/x", "imagenet")]
+    [TestCase("--steps", "many", "--steps")]
+    [TestCase("--stpes", "4", "--stpes; did you mean --steps?")]
+    [TestCase("--adain-mode", "Fancy", "--adain-mode")]
+    [TestCase("--learning-rate-schedule", "Cosine", "--learning-rate-schedule")]
+    [TestCase("--keep-checkpoints", "-1", "--keep-checkpoints")]
+    [TestCase("--eval-every", "-1", "--eval-every")]
+    [TestCase("--eval-samples", "1", "--eval-samples")]
+    [TestCase("--best-metric", "is_mean", "--best-metric")]
+    [TestCase("--non-finite-learning-rate-factor", "1.5", "--non-finite-learning-rate-factor")]
+    [TestCase("--dataset", "imagenet:/x", "imagenet")]
     public async Task InvalidOptionFailsNamingIt(string key, string value, string expected)
     {
         (int code, string error) = await Run(TinyTrainArgs(_temp!.File("x"), key, value));

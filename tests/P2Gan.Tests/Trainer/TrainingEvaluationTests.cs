@@ -15,17 +15,17 @@ public sealed class TrainingEvaluationTests : NativeRunTest
 {
     private string[] TinyEvalTrain(string runDir, params string[] extra) =>
     [
-        "train", "--Dataset", $"fashion-mnist:{TinyFashionMnist.Write(Temp.File("fmnist"))}", "--BatchSize", "4",
-        "--BaseChannels", "4", "--NoiseDim", "8", "--PosteriorDim", "8", "--Threads", "1", "--RunDir", runDir, "--Seed", "3",
-        "--LogEvery", "1", "--SampleEvery", "100", "--CheckpointEvery", "1", "--KeepCheckpoints", "1",
-        "--EvalEvery", "2", "--EvalSamples", "16", "--EvalCacheDir", Temp.File("cache"), .. extra,
+        "train", "--dataset", $"fashion-mnist:{TinyFashionMnist.Write(Temp.File("fmnist"))}", "--batch-size", "4",
+        "--base-channels", "4", "--noise-dim", "8", "--posterior-dim", "8", "--threads", "1", "--run-dir", runDir, "--seed", "3",
+        "--log-every", "1", "--sample-every", "100", "--checkpoint-every", "1", "--keep-checkpoints", "1",
+        "--eval-every", "2", "--eval-samples", "16", "--eval-cache-dir", Temp.File("cache"), .. extra,
     ];
 
     [Test]
     public async Task EvalLinesAppearAtEvalEveryAndBestCheckpointSurvivesRotation()
     {
         string runDir = Temp.File("run");
-        (int code, string error, string output) = await TrainerCli.Run(TinyEvalTrain(runDir, "--Steps", "4"));
+        (int code, string error, string output) = await TrainerCli.Run(TinyEvalTrain(runDir, "--steps", "4"));
         Assert.That(code, Is.EqualTo(0), error + output);
 
         List<(long Step, double Fid)> evals = EvalLines(runDir);
@@ -47,11 +47,11 @@ public sealed class TrainingEvaluationTests : NativeRunTest
     public async Task ResumedRunKeepsComparingAgainstTheBestValue()
     {
         string runDir = Temp.File("run");
-        (int code, string error, string output) = await TrainerCli.Run(TinyEvalTrain(runDir, "--Steps", "4"));
+        (int code, string error, string output) = await TrainerCli.Run(TinyEvalTrain(runDir, "--steps", "4"));
         Assert.That(code, Is.EqualTo(0), error + output);
         double bestBefore = TrainingState.Read(Path.Combine(runDir, "checkpoints", CheckpointStore.FinalName)).BestMetricValue!.Value;
 
-        (code, error, output) = await TrainerCli.Run("train", "--resume", runDir, "--Steps", "8");
+        (code, error, output) = await TrainerCli.Run("train", "--resume", runDir, "--steps", "8");
         Assert.That(code, Is.EqualTo(0), error + output);
 
         List<(long Step, double Fid)> evals = EvalLines(runDir);
@@ -70,7 +70,7 @@ public sealed class TrainingEvaluationTests : NativeRunTest
     {
         string runDir = Temp.File("run");
         (int code, string error, string output) = await TrainerCli.Run(TrainerCli.TinyTrain(runDir,
-            "--Steps", "4", "--EvalEvery", "2", "--EvalAtEnd", "true", "--EvalCacheDir", Temp.File("cache")));
+            "--steps", "4", "--eval-every", "2", "--eval-at-end", "true", "--eval-cache-dir", Temp.File("cache")));
         Assert.That(code, Is.EqualTo(0), error + output);
         Assert.That(EvalLines(runDir), Is.Empty);
         Assert.That(System.Text.RegularExpressions.Regex.Matches(output, "Evaluation skipped"), Has.Count.EqualTo(1));
