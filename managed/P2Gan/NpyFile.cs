@@ -81,16 +81,27 @@ public static partial class NpyFile
             throw new InvalidDataException($"'{path}': fortran_order True is not supported; save a C-order array.");
         }
         string shapeText = Field(path, header, ShapePattern(), "shape");
-        long[] dims = shapeText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(s => long.Parse(s, CultureInfo.InvariantCulture)).ToArray();
-        var shape = new TensorShape(dims);
-
+        string[] parts = shapeText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var dims = new long[parts.Length];
         int dataStart = headerStart + headerLength;
-        long expectedBytes = shape.ElementCount * sizeof(float);
-        if (bytes.Length - dataStart < expectedBytes)
+        long available = (bytes.Length - dataStart) / sizeof(float);
+        long elements = 1;
+        for (int i = 0; i < parts.Length; i++)
         {
-            throw new InvalidDataException($"'{path}' is truncated: shape {shape} needs {expectedBytes} data bytes, file has {bytes.Length - dataStart}.");
+            if (!long.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out dims[i]))
+            {
+                throw new InvalidDataException($"'{path}': .npy shape ({shapeText}) has '{parts[i]}', not a whole number >= 0.");
+            }
+            // Compared with what the file holds before multiplying further: a crafted shape can
+            // neither overflow nor make the reader allocate more than the file's size.
+            elements = dims[i] == 0 || elements == 0 ? 0 : (dims[i] > available / elements + 1 ? available + 1 : elements * dims[i]);
         }
+        if (elements > available)
+        {
+            throw new InvalidDataException($"'{path}' is truncated: shape ({shapeText}) needs more data than the file's {bytes.Length - dataStart} bytes.");
+        }
+        var shape = new TensorShape(dims);
+        long expectedBytes = elements * sizeof(float);
         var data = new float[shape.ElementCount];
         ReadLittleEndian(bytes.AsSpan(dataStart, (int)expectedBytes), data);
         return new NpyArray(data, shape);

@@ -45,14 +45,15 @@ public static class IdxReader
             int got = stream.ReadAtLeast(header.AsSpan(0, 4), 4, throwOnEndOfStream: false);
             if (got == 4) got += stream.ReadAtLeast(header.AsSpan(4), headerBytes - 4, throwOnEndOfStream: false);
             int[] dims = ReadHeader(path, header.AsSpan(0, got).ToArray(), expectedMagic, rank);
-            long payload = 1;
-            foreach (int d in dims) payload = checked(payload * d);
+            // At most three factors below 2^31: the product fits an Int128 exactly.
+            Int128 payload = 1;
+            foreach (int d in dims) payload *= d;
             if (payload > MaxPayloadBytes)
             {
                 throw new InvalidDataException(
                     $"IDX file '{path}': dims [{string.Join(", ", dims)}] declare {payload} bytes; the limit is {MaxPayloadBytes} (refused before reading).");
             }
-            var data = new byte[payload];
+            var data = new byte[(long)payload];
             int filled = stream.ReadAtLeast(data, data.Length, throwOnEndOfStream: false);
             if (filled < data.Length)
             {
