@@ -56,6 +56,8 @@ public static class NativeLibraryResolver
             {
                 return s_handle;
             }
+            // Before LibTorch's OpenMP runtime loads with the library: it reads the policy once.
+            OpenMpWaitPolicy.ApplyDefault();
             var trace = new List<string>();
             nint handle = TryLoadAll(trace, out string? loadedFrom);
             if (handle == 0)

@@ -19,6 +19,11 @@ public sealed record RuntimeInfo(
     string LibTorchVersion,
     string Blas)
 {
+    /// <summary>OMP_WAIT_POLICY as LibTorch's OpenMP runtime read it: PASSIVE unless the process
+    /// set another value before the native library loaded (workers then sleep rather than spin,
+    /// which keeps the step fast when other processes compete for the cores; docs/benchmarks.md).</summary>
+    public string? OmpWaitPolicy => OpenMpWaitPolicy.Current;
+
     /// <summary>The settings now in force. Thread counts change when a model is created
     /// (<see cref="RuntimeOptions.Threads"/>); query after creating it.</summary>
     public static unsafe RuntimeInfo Current

@@ -424,6 +424,7 @@ std::string run(const Options& o) {
         .integer("intra_op", info.intra_op_threads)
         .num("blas", info.blas_threads >= 0 ? std::optional<double>(info.blas_threads) : std::nullopt)
         .integer("cores", info.cores)
+        .str("omp_wait_policy", std::getenv("OMP_WAIT_POLICY") != nullptr ? std::getenv("OMP_WAIT_POLICY") : "unset")
         .end();
     j.str("libtorch_version", info.libtorch_version);
     j.str("blas", info.blas);
@@ -466,6 +467,14 @@ std::string run(const Options& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // As the .NET bindings do before they load the library: OpenMP workers that sleep rather than
+    // spin, so that the step does not collapse when another process competes for the cores. The
+    // OpenMP runtime read the environment when this program started (it is linked in), so the
+    // program starts itself again with the variable set.
+    if (std::getenv("OMP_WAIT_POLICY") == nullptr) {
+        ::setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
+        ::execv("/proc/self/exe", argv);  // returns only on failure: then run as we are
+    }
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         if (arg == "--help" || arg == "-h") {

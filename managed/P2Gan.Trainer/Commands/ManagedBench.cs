@@ -110,6 +110,7 @@ internal static class ManagedBench
                 ["intra_op"] = info.IntraOpThreads,
                 ["blas"] = info.BlasThreads,
                 ["cores"] = info.Cores,
+                ["omp_wait_policy"] = info.OmpWaitPolicy,
             },
             ["libtorch_version"] = info.LibTorchVersion,
             ["blas"] = info.Blas,
