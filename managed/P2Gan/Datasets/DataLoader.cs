@@ -9,7 +9,8 @@ namespace P2Gan.Datasets;
 /// </summary>
 /// <remarks>
 /// <para>Order: epoch e visits the dataset in <see cref="EpochOrder.Permutation"/>(seed, e); the last
-/// incomplete batch of an epoch is dropped. Batches depend only on (dataset, batch size, seed,
+/// incomplete batch of an epoch is dropped. In a multi-process run each rank takes its slice of every
+/// global batch (<see cref="DataLoaderOptions.WorldSize"/>). Batches depend only on (dataset, batch size, seed,
 /// flip option, position), never on timing or thread counts, so a loader created at a saved
 /// <see cref="Position"/> continues bit-identically.</para>
 /// <para>Errors of the background work (e.g. a corrupt image in strict mode) are rethrown by
@@ -23,6 +24,7 @@ public sealed class DataLoader : IDisposable
     private readonly DataLoaderOptions _options;
     private readonly int _imageSize;
     private readonly int _decodeThreads;
+    private readonly int _globalBatch; // BatchSize x WorldSize: what one step takes from the epoch
     private readonly BlockingCollection<Item> _ready;
     private readonly ConcurrentBag<float[]> _spare = new(); // buffers handed back by NextBatch(Span)
     private readonly CancellationTokenSource _stop = new();
@@ -44,10 +46,17 @@ public sealed class DataLoader : IDisposable
         ArgumentNullException.ThrowIfNull(dataset);
         _options = options ?? new DataLoaderOptions();
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "Must be positive.");
-        if (dataset.Count < batchSize)
+        if (_options.WorldSize < 1) throw new ArgumentOutOfRangeException(nameof(options), _options.WorldSize, "WorldSize must be >= 1.");
+        if (_options.Rank < 0 || _options.Rank >= _options.WorldSize)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), _options.Rank, $"Rank must be in [0, {_options.WorldSize}).");
+        }
+        _globalBatch = checked(batchSize * _options.WorldSize);
+        if (dataset.Count < _globalBatch)
         {
             throw new ArgumentException(
-                $"Dataset {dataset.Description} has {dataset.Count} images, fewer than one batch of {batchSize}.", nameof(dataset));
+                $"Dataset {dataset.Description} has {dataset.Count} images, fewer than one batch of {batchSize}" +
+                (_options.WorldSize > 1 ? $" x {_options.WorldSize} ranks." : "."), nameof(dataset));
         }
         if (_options.PrefetchBatches < 1) throw new ArgumentOutOfRangeException(nameof(options), _options.PrefetchBatches, "PrefetchBatches must be >= 1.");
         if (_options.DecodeThreads < 0) throw new ArgumentOutOfRangeException(nameof(options), _options.DecodeThreads, "DecodeThreads must be >= 0 (0 = auto).");
@@ -57,7 +66,7 @@ public sealed class DataLoader : IDisposable
         _seed = seed;
         _imageSize = dataset.Channels * dataset.Resolution * dataset.Resolution;
         _decodeThreads = _options.DecodeThreads == 0 ? Environment.ProcessorCount : _options.DecodeThreads;
-        Position = EpochOrder.Normalize(start, dataset.Count, batchSize);
+        Position = EpochOrder.Normalize(start, dataset.Count, _globalBatch);
         _ready = new BlockingCollection<Item>(new ConcurrentQueue<Item>(), _options.PrefetchBatches);
         _producer = new Thread(Produce) { IsBackground = true, Name = "p2gan-data-loader" };
         _producer.Start();
@@ -71,7 +80,8 @@ public sealed class DataLoader : IDisposable
     /// <summary>Values in one batch: BatchSize * C * R * R.</summary>
     public int BatchElementCount => BatchSize * _imageSize;
 
-    /// <summary>Position of the batch the next <see cref="NextBatch(CancellationToken)"/> returns.</summary>
+    /// <summary>Position of the batch the next <see cref="NextBatch(CancellationToken)"/> returns, in global images
+    /// (with <see cref="DataLoaderOptions.WorldSize"/> above 1: the same on every rank; a checkpoint stores it once).</summary>
     public LoaderPosition Position { get; private set; }
 
     /// <summary>Images the dataset found undecodable so far and replaced (0 for datasets that never skip).</summary>
@@ -132,7 +142,7 @@ public sealed class DataLoader : IDisposable
             {
                 float[] batch = _spare.TryTake(out float[]? spare) ? spare : new float[BatchElementCount];
                 Fill(batch, order, position, stop);
-                LoaderPosition next = EpochOrder.Advance(position, Dataset.Count, BatchSize);
+                LoaderPosition next = EpochOrder.Advance(position, Dataset.Count, _globalBatch);
                 if (next.Epoch != position.Epoch) order = EpochOrder.Permutation(_seed, next.Epoch, Dataset.Count);
                 _ready.Add(new Item(batch, next, null), stop); // blocks while the queue is full
                 position = next;
@@ -167,7 +177,7 @@ public sealed class DataLoader : IDisposable
 
     private void FillOne(float[] batch, int[] order, LoaderPosition position, int i)
     {
-        int offset = position.Offset + i;
+        int offset = position.Offset + _options.Rank * BatchSize + i;
         Span<float> image = batch.AsSpan(i * _imageSize, _imageSize);
         Dataset.CopyImage(order[offset], image);
         if (_options.HorizontalFlip && EpochOrder.Flip(_seed, position.Epoch, offset))
