@@ -18,10 +18,10 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 BUILD_DIR="$ROOT/artifacts/native-build"
 CONFIG="${P2GAN_CONFIGURATION:-Release}"
 
-# LibTorch from Debian, OpenBLAS for its BLAS (the reference BLAS is ~3x slower here),
+# LibTorch from Debian (with gloo for c10d's multi-process backend), OpenBLAS for its BLAS (the reference BLAS is ~3x slower here),
 # the real dataset of the main job, the native build/test libraries, and libclang for the
 # bindings generator (its --check runs as a test).
-PACKAGES=(libtorch-dev libopenblas0-pthread dataset-fashion-mnist nlohmann-json3-dev libgtest-dev cmake g++
+PACKAGES=(libtorch-dev libgloo-dev libopenblas0-pthread dataset-fashion-mnist nlohmann-json3-dev libgtest-dev cmake g++
           python3 python3-clang-14 libclang1-14 fonts-dejavu-core)
 # Only for the tests: the report.html render test runs headless Chromium.
 TEST_PACKAGES=(chromium)
