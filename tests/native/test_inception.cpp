@@ -276,8 +276,49 @@ TEST(Inception, ResizeModes) {
     EXPECT_TRUE(torch::equal(resize_to_inception(grey, P2GAN_RESIZE_PYTORCH_FID),
                              resize_to_inception(grey.expand({1, 3, 32, 32}).contiguous(), P2GAN_RESIZE_PYTORCH_FID)));
     const auto exact = images(1, 3, 299, 3);
-    EXPECT_TRUE(torch::equal(resize_to_inception(exact, P2GAN_RESIZE_ANTIALIASED), exact));
+    EXPECT_TRUE(torch::equal(resize_to_inception(exact, P2GAN_RESIZE_PYTORCH_FID), exact));
     refusal(P2GAN_STATUS_INVALID_ARGUMENT, [&] { resize_to_inception(x, 7); });
+}
+
+// clean-fid's "clean" mode: 8-bit levels, PIL bicubic, clip to [0, 255], (v - 128) / 128.
+TEST(Inception, CleanModeQuantisesResizesAndClips) {
+    namespace F = torch::nn::functional;
+    // Sharp vertical stripes of black and white, 16 -> 299: bicubic overshoots at every edge.
+    auto stripes = (torch::arange(16).floor_divide(2).remainder(2).to(torch::kFloat32) * 2 - 1).view({1, 1, 1, 16});
+    stripes = stripes.expand({1, 3, 16, 16}).contiguous();
+    const auto levels = ((stripes + 1) * 127.5).round().clamp(0, 255);
+    const auto raw = F::interpolate(levels, F::InterpolateFuncOptions()
+                                                .size(std::vector<int64_t>{299, 299})
+                                                .mode(torch::kBicubic)
+                                                .align_corners(false)
+                                                .antialias(true));
+    ASSERT_GT(raw.max().item<float>(), 255.5f);  // the overshoot the clip removes
+    ASSERT_LT(raw.min().item<float>(), -0.5f);
+    const auto clean = resize_to_inception(stripes, P2GAN_RESIZE_ANTIALIASED);
+    ASSERT_EQ(clean.sizes(), (std::vector<int64_t>{1, 3, 299, 299}));
+    EXPECT_FLOAT_EQ(clean.max().item<float>(), 127.0f / 128.0f);
+    EXPECT_FLOAT_EQ(clean.min().item<float>(), -1.0f);
+    EXPECT_TRUE(torch::allclose(clean, (raw.clamp(0, 255) - 128) / 128, 0, 1e-6));
+
+    // Quantisation: less than half a level apart is the same image; a full level is not.
+    const auto x = images(2, 3, 32, 7).clamp(-0.98, 0.98);
+    const auto base = ((x + 1) * 127.5).round() / 127.5 - 1;  // on 8-bit levels
+    const auto nudged = base + 0.4f / 127.5f;
+    EXPECT_TRUE(torch::equal(resize_to_inception(base, P2GAN_RESIZE_ANTIALIASED),
+                             resize_to_inception(nudged, P2GAN_RESIZE_ANTIALIASED)));
+    EXPECT_FALSE(torch::allclose(resize_to_inception(base, P2GAN_RESIZE_PYTORCH_FID),
+                                 resize_to_inception(nudged, P2GAN_RESIZE_PYTORCH_FID), 0, 1e-4));
+    EXPECT_FALSE(torch::equal(resize_to_inception(base, P2GAN_RESIZE_ANTIALIASED),
+                              resize_to_inception(base + 1.0f / 127.5f, P2GAN_RESIZE_ANTIALIASED)));
+
+    // 299x299 is not resized, only quantised and normalised; out-of-range values are clipped.
+    auto exact = images(1, 3, 299, 3);
+    exact.index_put_({0, 0, 0, 0}, 1.5f);
+    exact.index_put_({0, 0, 0, 1}, -1.5f);
+    const auto same = resize_to_inception(exact, P2GAN_RESIZE_ANTIALIASED);
+    EXPECT_TRUE(torch::equal(same, (((exact + 1) * 127.5).round().clamp(0, 255) - 128) / 128));
+    EXPECT_FLOAT_EQ(same[0][0][0][0].item<float>(), 127.0f / 128.0f);
+    EXPECT_FLOAT_EQ(same[0][0][0][1].item<float>(), -1.0f);
 }
 
 // ---- the network with random weights ---------------------------------------------------------

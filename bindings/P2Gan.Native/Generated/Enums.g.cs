@@ -96,8 +96,8 @@ public enum FeatureNetworkKind
 /// <summary>Values of <c>p2gan_feature_resize_mode</c> (p2gan.h).</summary>
 public enum FeatureResizeMode
 {
-    /// <summary>bilinear, align_corners = false, no antialiasing (pytorch-fid)</summary>
+    /// <summary>pytorch-fid 0.3.0: bilinear to 299x299, align_corners = false, no antialiasing</summary>
     PytorchFid = 0,
-    /// <summary>clean-fid style antialiased resize</summary>
+    /// <summary>clean-fid 0.1.35 "clean": 8-bit levels, antialiased bicubic, clip to [0, 255], (v - 128) / 128</summary>
     Antialiased = 1,
 }

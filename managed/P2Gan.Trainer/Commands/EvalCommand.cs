@@ -29,6 +29,7 @@ internal sealed class EvalCommand : ICommand
         CliOption.Flag("Ema", "Sample the EMA generator."),
         CliOption.Value("Seed", "S", $"Sampling seed (chunk k of {FeatureEvaluation.Chunk} uses S + k).", DefaultSeed.ToString(CultureInfo.InvariantCulture)),
         CliOption.Value("Features", "fmnist|inception", "fmnist: the project's Fashion-MNIST classifier (128-d); inception: FID Inception-v3 (2048-d).", "fmnist"),
+        CliOption.Value("Resize", "pytorch-fid|clean", "How the Inception network resizes both sides to 299x299: pytorch-fid 0.3.0's bilinear or clean-fid 0.1.35's \"clean\" (docs/evaluation.md).", FeatureEvaluation.ResizePytorchFid),
         CliOption.Value("Inception", "FILE", "pt_inception-2015-12-05-6726825d.pth or .safetensors (required with --features inception)."),
         CliOption.Value("Classifier", "FILE", "A classifier file from 'p2gan train-classifier --out'.", "the cached one"),
         CliOption.Value("ClassifierEpochs", "N", "Epochs of the classifier trained/reused from the cache.", "the default recipe"),
@@ -62,6 +63,8 @@ internal sealed class EvalCommand : ICommand
         }
         string? device = a.Optional("device");
         if (ema && checkpoint is null) throw new UsageException("--ema needs --checkpoint.");
+        FeatureResizeMode resize = Usage(() => FeatureEvaluation.ParseResize(a.Optional("resize") ?? FeatureEvaluation.ResizePytorchFid), "resize");
+        DatasetSpec realSpec = Usage(() => DatasetSpec.Parse(datasetSpec), "dataset");
 
         var report = new EvalReport
         {
@@ -73,31 +76,42 @@ internal sealed class EvalCommand : ICommand
             Dataset = datasetSpec,
             Split = FeatureEvaluation.SplitName(split),
             Features = featuresName,
+            Resize = FeatureEvaluation.ResizeName(resize),
         };
 
         using CommandLogging logging = CommandLogging.Start(a);
+
+        // Every input is opened (and so checked) before the feature network, whose first use may
+        // train the classifier for minutes: a bad checkpoint, folder or dataset fails at once.
+        int? realSide = DatasetFactory.NaturalResolution(realSpec, split);
+        using P2GanModel? model = checkpoint is null ? null : P2GanModel.Load(checkpoint, device);
+        if (model is not null && ema && model.Options.EmaDecay <= 0)
+        {
+            throw new UsageException($"invalid --ema: {checkpoint} was trained without an EMA generator (EmaDecay 0).");
+        }
+        IImageDataset? fakes = null;
+        if (model is null)
+        {
+            // Images at their own size (no resampling), so that both sides meet the network's resize alike;
+            // generated kinds (noise:N) have none and take the real images' size.
+            DatasetSpec fakeSpec = Usage(() => DatasetSpec.Parse(imagesDir is not null ? $"folder:{imagesDir}" : fakeDataset!), "fake-dataset");
+            int side = DatasetFactory.NaturalResolution(fakeSpec, fakeSplit) ?? realSide ?? (featuresName == FeatureEvaluation.Fmnist ? 28 : 299);
+            fakes = OpenDataset(fakeSpec.ToString(), side, FeatureEvaluation.RealChannels(featuresName), imagesDir is not null ? DatasetSplit.Train : fakeSplit);
+        }
+        int resolution = model?.Options.Resolution ?? fakes!.Resolution;
+
         using FeatureNetwork net = OpenFeatureNetwork(a, featuresName, datasetSpec, device, report, logging.Progress("P2Gan.Trainer.Eval"));
 
         // The generated (or dataset) images, in chunks, straight into features.
-        int resolution;
         float[] fakeFeatures, fakeLogits;
-        if (checkpoint is not null)
+        if (model is not null)
         {
-            using P2GanModel model = P2GanModel.Load(checkpoint, device);
-            if (ema && model.Options.EmaDecay <= 0) throw new UsageException($"invalid --ema: {checkpoint} was trained without an EMA generator (EmaDecay 0).");
-            resolution = model.Options.Resolution;
-            (fakeFeatures, fakeLogits) = FeatureEvaluation.ExtractSamples(net, model, count, seed, ema);
+            (fakeFeatures, fakeLogits) = FeatureEvaluation.ExtractSamples(net, model, count, seed, ema, resize);
         }
         else
         {
-            // Images that are not generated are read at the feature network's own input size.
-            int nativeSize = featuresName == FeatureEvaluation.Fmnist ? 28 : 299;
-            IImageDataset fakes = imagesDir is not null
-                ? OpenDataset($"folder:{imagesDir}", nativeSize, FeatureEvaluation.RealChannels(featuresName), DatasetSplit.Train)
-                : OpenDataset(fakeDataset!, nativeSize, FeatureEvaluation.RealChannels(featuresName), fakeSplit);
-            resolution = fakes.Resolution;
-            count = Math.Min(count, fakes.Count);
-            (fakeFeatures, fakeLogits) = FeatureEvaluation.ExtractDataset(net, fakes, count);
+            count = Math.Min(count, fakes!.Count);
+            (fakeFeatures, fakeLogits) = FeatureEvaluation.ExtractDataset(net, fakes, count, resize);
         }
         report.CountFake = count;
 
@@ -105,7 +119,7 @@ internal sealed class EvalCommand : ICommand
         try
         {
             real = FeatureEvaluation.RealStatistics(net, report.FeatureNetwork, featuresName, datasetSpec, split, resolution, count,
-                a.Optional("stats-dir"));
+                a.Optional("stats-dir"), resize);
         }
         catch (ArgumentException e)
         {
@@ -132,6 +146,18 @@ internal sealed class EvalCommand : ICommand
             Console.WriteLine($"Wrote {Path.GetFullPath(featuresOut)} and {Path.GetFullPath(realOut)}");
         }
         return Task.FromResult(ExitCodes.Success);
+    }
+
+    private static T Usage<T>(Func<T> parse, string option)
+    {
+        try
+        {
+            return parse();
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException($"--{option}: {e.Message}");
+        }
     }
 
     private static DatasetSplit ParseSplit(string option, string value) => value.ToLowerInvariant() switch
@@ -185,7 +211,7 @@ internal sealed class EvalCommand : ICommand
     {
         string Row(string name, string value) => $"  {name,-22} {value}";
         var ic = CultureInfo.InvariantCulture;
-        output.WriteLine($"eval: {r.Source} vs {r.Dataset} ({r.Split}), features {r.Features}");
+        output.WriteLine($"eval: {r.Source} vs {r.Dataset} ({r.Split}), features {r.Features}, resize {r.Resize}");
         output.WriteLine(Row("images (fake / real)", $"{r.CountFake} / {r.CountReal}"));
         output.WriteLine(Row(r.Features == "fmnist" ? "FMNIST-FID" : "FID", r.Fid.ToString("F4", ic)));
         output.WriteLine(Row("KID (mean +- std)", $"{r.KidMean.ToString("F6", ic)} +- {r.KidStd.ToString("F6", ic)}"));
@@ -204,6 +230,8 @@ internal sealed class EvalReport
     public string Dataset { get; set; } = "";
     public string Split { get; set; } = "";
     public string Features { get; set; } = "";
+    /// <summary>The network's resize of both sides: "pytorch-fid" or "clean".</summary>
+    public string Resize { get; set; } = "";
     public string FeatureNetwork { get; set; } = "";
     public int CountFake { get; set; }
     public int CountReal { get; set; }

@@ -40,6 +40,7 @@ public static class ResumeOverrides
             EvalAtEnd = Set(nameof(TrainOptions.EvalAtEnd)) ? bound.EvalAtEnd ?? saved.EvalAtEnd : saved.EvalAtEnd,
             EvalCacheDir = Set(nameof(TrainOptions.EvalCacheDir)) ? bound.EvalCacheDir : saved.EvalCacheDir,
             InceptionWeights = Set(nameof(TrainOptions.InceptionWeights)) ? bound.InceptionWeights : saved.InceptionWeights,
+            EvalResize = Set(nameof(TrainOptions.EvalResize)) ? bound.EvalResize.Trim().ToLowerInvariant() : saved.EvalResize,
             MaxNonFiniteRetries = Set(nameof(TrainOptions.MaxNonFiniteRetries)) ? bound.MaxNonFiniteRetries : saved.MaxNonFiniteRetries,
             PrefetchBatches = Set(nameof(TrainOptions.PrefetchBatches)) ? bound.PrefetchBatches : saved.PrefetchBatches,
             DecodeThreads = Set(nameof(TrainOptions.DecodeThreads)) ? bound.DecodeThreads : saved.DecodeThreads,

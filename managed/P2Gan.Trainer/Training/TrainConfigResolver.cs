@@ -41,6 +41,7 @@ public static class TrainConfigResolver
             BestMetric = o.BestMetric,
             InceptionWeights = string.IsNullOrWhiteSpace(o.InceptionWeights) ? null : o.InceptionWeights,
             EvalCacheDir = string.IsNullOrWhiteSpace(o.EvalCacheDir) ? null : o.EvalCacheDir,
+            EvalResize = o.EvalResize.Trim().ToLowerInvariant(),
             NonFiniteLearningRateFactor = o.NonFiniteLearningRateFactor,
             MaxNonFiniteRetries = o.MaxNonFiniteRetries,
         };

@@ -56,6 +56,8 @@ public sealed class TrainOptions
     public string? InceptionWeights { get; set; }
     [Description("Classifier and real-statistics cache.")]
     public string? EvalCacheDir { get; set; }
+    [Description("How the Inception network resizes fakes and reals to 299x299: pytorch-fid (pytorch-fid 0.3.0's bilinear) or clean (clean-fid 0.1.35's \"clean\" mode).")]
+    public string EvalResize { get; set; } = P2Gan.Evaluation.FeatureEvaluation.ResizePytorchFid;
     [Description("Learning-rate multiplier applied at each roll-back after a non-finite loss.")]
     public float NonFiniteLearningRateFactor { get; set; } = 0.5f;
     [Description("Roll-backs allowed in a run before it stops with an error.")]

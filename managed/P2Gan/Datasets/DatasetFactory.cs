@@ -67,6 +67,45 @@ public static class DatasetFactory
     public static int NaturalChannels(DatasetSpec spec) =>
         spec.Kind is DatasetKind.FashionMnist or DatasetKind.Mnist ? 1 : 3;
 
+    /// <summary>
+    /// The side at which <paramref name="spec"/>'s images are served without any resampling: the IDX
+    /// file's rows for (Fashion-)MNIST (28), 32 for CIFAR-10, the crop side for CelebA, and for a folder
+    /// the side of the first image's centred square (read from its header; images of another size are
+    /// resized to it). Null for the generated kinds (synthetic, noise), which have no size of their own.
+    /// </summary>
+    /// <exception cref="IOException">Missing folder or file, naming it.</exception>
+    /// <exception cref="InvalidDataException">Truncated IDX file, empty folder, or no image of the folder has a readable header.</exception>
+    public static int? NaturalResolution(DatasetSpec spec, DatasetSplit split)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        switch (spec.Kind)
+        {
+            case DatasetKind.FashionMnist:
+            case DatasetKind.Mnist:
+                return IdxReader.ReadImages(FashionMnistDataset.FindImages(spec.Location, split)).Rows;
+            case DatasetKind.Cifar10:
+                return Cifar10Reader.Side;
+            case DatasetKind.CelebA:
+                return CelebACropSide;
+            case DatasetKind.Folder:
+                foreach (string file in ImageFileIndex.List(spec.Location))
+                {
+                    try
+                    {
+                        SixLabors.ImageSharp.IImageInfo? info = SixLabors.ImageSharp.Image.Identify(file);
+                        if (info is { Width: > 0, Height: > 0 }) return Math.Min(info.Width, info.Height);
+                    }
+                    catch (Exception e) when (e is not OutOfMemoryException)
+                    {
+                        // An unreadable file is skipped here as the dataset skips it when reading.
+                    }
+                }
+                throw new InvalidDataException($"folder '{spec.Location}': no image file has a readable header.");
+            default:
+                return null;
+        }
+    }
+
     /// <summary>DIR/img_align_celeba when it exists, else DIR itself.</summary>
     public static string FindCelebAFolder(string directory)
     {

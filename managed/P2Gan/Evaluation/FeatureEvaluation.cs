@@ -18,6 +18,28 @@ public static class FeatureEvaluation
     /// <summary>Feature name of the FID Inception-v3 (its FID key is "fid").</summary>
     public const string Inception = "inception";
 
+    /// <summary>Name of <see cref="FeatureResizeMode.PytorchFid"/> in options and reports: pytorch-fid's bilinear resize (the default).</summary>
+    public const string ResizePytorchFid = "pytorch-fid";
+    /// <summary>Name of <see cref="FeatureResizeMode.Antialiased"/> in options and reports: clean-fid's "clean" mode.</summary>
+    public const string ResizeClean = "clean";
+
+    /// <summary>The resize mode named <paramref name="name"/> (<see cref="ResizePytorchFid"/> or <see cref="ResizeClean"/>, any case).</summary>
+    /// <exception cref="ArgumentException">Another name; the message lists the two.</exception>
+    public static FeatureResizeMode ParseResize(string name) => name?.Trim().ToLowerInvariant() switch
+    {
+        ResizePytorchFid => FeatureResizeMode.PytorchFid,
+        ResizeClean => FeatureResizeMode.Antialiased,
+        _ => throw new ArgumentException($"invalid resize mode '{name}': use {ResizePytorchFid} or {ResizeClean}."),
+    };
+
+    /// <summary>The name of <paramref name="mode"/> (<see cref="ResizePytorchFid"/> or <see cref="ResizeClean"/>).</summary>
+    public static string ResizeName(FeatureResizeMode mode) => mode switch
+    {
+        FeatureResizeMode.PytorchFid => ResizePytorchFid,
+        FeatureResizeMode.Antialiased => ResizeClean,
+        _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown resize mode."),
+    };
+
     /// <summary>Channels the real images are converted to for a feature network: the classifier reads grey images.</summary>
     public static int RealChannels(string featuresName) => featuresName == Fmnist ? 1 : 3;
 
@@ -41,19 +63,23 @@ public static class FeatureEvaluation
     /// <param name="count">Images to generate.</param>
     /// <param name="seed">Seed of the first chunk.</param>
     /// <param name="useEma">Sample the EMA generator (the model must have one).</param>
+    /// <param name="resize">How the network resizes the images to its input (the Inception network only).</param>
     /// <returns>Features [count, FeatureDim] and logits [count, LogitDim], row-major.</returns>
-    public static (float[] Features, float[] Logits) ExtractSamples(FeatureNetwork net, P2GanModel model, int count, ulong seed, bool useEma)
+    public static (float[] Features, float[] Logits) ExtractSamples(FeatureNetwork net, P2GanModel model, int count, ulong seed, bool useEma,
+        FeatureResizeMode resize = FeatureResizeMode.PytorchFid)
     {
         ModelOptions o = model.Options;
-        return ExtractChunks(net, count, o.Resolution, o.Channels, (start, n) => model.Sample(n, seed + (ulong)(start / Chunk), useEma: useEma));
+        return ExtractChunks(net, count, o.Resolution, o.Channels, resize,
+            (start, n) => model.Sample(n, seed + (ulong)(start / Chunk), useEma: useEma));
     }
 
     /// <summary>Features and logits of the first <paramref name="count"/> images of <paramref name="dataset"/>,
-    /// in chunks of <see cref="Chunk"/>.</summary>
-    public static (float[] Features, float[] Logits) ExtractDataset(FeatureNetwork net, IImageDataset dataset, int count)
+    /// in chunks of <see cref="Chunk"/>, at the dataset's resolution (the network resizes them by <paramref name="resize"/>).</summary>
+    public static (float[] Features, float[] Logits) ExtractDataset(FeatureNetwork net, IImageDataset dataset, int count,
+        FeatureResizeMode resize = FeatureResizeMode.PytorchFid)
     {
         int size = dataset.Channels * dataset.Resolution * dataset.Resolution;
-        return ExtractChunks(net, count, dataset.Resolution, dataset.Channels, (start, n) =>
+        return ExtractChunks(net, count, dataset.Resolution, dataset.Channels, resize, (start, n) =>
         {
             var images = new float[n * size];
             for (int i = 0; i < n; i++) dataset.CopyImage(start + i, images.AsSpan(i * size, size));
@@ -62,7 +88,7 @@ public static class FeatureEvaluation
     }
 
     private static (float[] Features, float[] Logits) ExtractChunks(
-        FeatureNetwork net, int count, int resolution, int channels, Func<int, int, float[]> images)
+        FeatureNetwork net, int count, int resolution, int channels, FeatureResizeMode resize, Func<int, int, float[]> images)
     {
         var features = new float[(long)count * net.FeatureDim];
         var logits = new float[(long)count * net.LogitDim];
@@ -70,15 +96,17 @@ public static class FeatureEvaluation
         {
             int n = Math.Min(Chunk, count - start);
             net.Extract(images(start, n), TensorShape.Nchw(n, channels, resolution, resolution),
-                features.AsSpan(start * net.FeatureDim, n * net.FeatureDim), logits.AsSpan(start * net.LogitDim, n * net.LogitDim));
+                features.AsSpan(start * net.FeatureDim, n * net.FeatureDim), logits.AsSpan(start * net.LogitDim, n * net.LogitDim), resize);
         }
         return (features, logits);
     }
 
     /// <summary>
     /// Statistics and features of the first min(<paramref name="count"/>, split size) real images,
-    /// converted to the fakes' resolution (so both go through the same resize), from the cache when
-    /// present. The cache key holds the data's and the network's content hashes.
+    /// converted to the fakes' resolution (no resampling when that is the data's own size, see
+    /// <see cref="DatasetFactory.NaturalResolution"/>), then through the network's resize
+    /// <paramref name="resize"/> like the fakes; from the cache when present. The cache key holds the
+    /// data's and the network's content hashes and the resize mode.
     /// </summary>
     /// <param name="net">The feature network.</param>
     /// <param name="networkFile">The feature network's file; its hash keys the cache (the one the native loader
@@ -89,18 +117,19 @@ public static class FeatureEvaluation
     /// <param name="resolution">The fakes' resolution, to which the real images are converted.</param>
     /// <param name="count">Real images wanted (at most the split's size are used).</param>
     /// <param name="statsDirectory">The statistics cache folder; null = <see cref="StatisticsCache.DefaultDirectory"/>.</param>
+    /// <param name="resize">The network's resize, the fakes' one.</param>
     public static RealStatistics RealStatistics(FeatureNetwork net, string networkFile, string featuresName, string datasetSpec,
-        DatasetSplit split, int resolution, int count, string? statsDirectory)
+        DatasetSplit split, int resolution, int count, string? statsDirectory, FeatureResizeMode resize = FeatureResizeMode.PytorchFid)
     {
         int channels = RealChannels(featuresName);
         IImageDataset real = DatasetFactory.Open(datasetSpec, new DatasetOptions { Resolution = resolution, Channels = channels, Split = split });
         int realCount = Math.Min(count, real.Count);
         var key = new StatisticsKey(DatasetIdentity(datasetSpec, split, resolution, channels), SplitName(split),
-            $"{featuresName}:sha256={(net.SourceSha256.Length > 0 ? net.SourceSha256 : FileHash.Sha256Hex(networkFile))}:resize={(int)FeatureResizeMode.PytorchFid}",
+            $"{featuresName}:sha256={(net.SourceSha256.Length > 0 ? net.SourceSha256 : FileHash.Sha256Hex(networkFile))}:resize={(int)resize}",
             realCount);
         CachedStatistics stats = new StatisticsCache(statsDirectory).GetOrCompute(key, () =>
         {
-            (float[] f, _) = ExtractDataset(net, real, realCount);
+            (float[] f, _) = ExtractDataset(net, real, realCount, resize);
             return new CachedStatistics(Metrics.Statistics(f, net.FeatureDim), f);
         }, out bool fromCache);
         return new RealStatistics(stats.Statistics, stats.Features!, realCount, fromCache);

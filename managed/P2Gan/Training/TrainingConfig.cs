@@ -63,6 +63,9 @@ public sealed record TrainingConfig
     public string? InceptionWeights { get; init; }
     /// <summary>Classifier and real-statistics cache; null = $P2GAN_CACHE_DIR or ~/.cache/p2gan.</summary>
     public string? EvalCacheDir { get; init; }
+    /// <summary>How the Inception network resizes fakes and reals: "pytorch-fid" (default) or "clean"
+    /// (<see cref="Evaluation.FeatureEvaluation.ParseResize"/>, docs/evaluation.md).</summary>
+    public string EvalResize { get; init; } = Evaluation.FeatureEvaluation.ResizePytorchFid;
     /// <summary>Learning-rate multiplier in (0, 1) applied at each roll-back after a non-finite loss.</summary>
     public required float NonFiniteLearningRateFactor { get; init; }
     /// <summary>Roll-backs allowed in a run before it fails.</summary>
@@ -85,7 +88,7 @@ public sealed record TrainingConfig
     public static IReadOnlyList<string> ChangeableOnResume { get; } =
     [
         nameof(Steps), nameof(LogEvery), nameof(SampleEvery), nameof(CheckpointEvery), nameof(KeepCheckpoints),
-        nameof(EvalEvery), nameof(EvalAtEnd), nameof(EvalCacheDir), nameof(InceptionWeights), nameof(MaxNonFiniteRetries),
+        nameof(EvalEvery), nameof(EvalAtEnd), nameof(EvalCacheDir), nameof(InceptionWeights), nameof(EvalResize), nameof(MaxNonFiniteRetries),
         nameof(PrefetchBatches), nameof(DecodeThreads),
     ];
 
@@ -141,6 +144,9 @@ public sealed record TrainingConfig
         Require(EvalSamples >= 2, nameof(EvalSamples), EvalSamples, "must be >= 2 (a covariance needs two images)");
         Require(TrainEvaluation.IsKnownMetric(BestMetric), nameof(BestMetric), BestMetric,
             $"must be one of {string.Join(", ", TrainEvaluation.Metrics)}");
+        Require(EvalResize is Evaluation.FeatureEvaluation.ResizePytorchFid or Evaluation.FeatureEvaluation.ResizeClean,
+            nameof(EvalResize), EvalResize,
+            $"must be {Evaluation.FeatureEvaluation.ResizePytorchFid} or {Evaluation.FeatureEvaluation.ResizeClean}");
         Require(NonFiniteLearningRateFactor is > 0f and < 1f, nameof(NonFiniteLearningRateFactor),
             NonFiniteLearningRateFactor, "must be in (0, 1)");
         Require(MaxNonFiniteRetries >= 0, nameof(MaxNonFiniteRetries), MaxNonFiniteRetries, "must be >= 0");

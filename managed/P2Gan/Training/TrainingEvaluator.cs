@@ -39,9 +39,11 @@ internal sealed class TrainingEvaluator(TrainingConfig config, ILogger logger) :
             if (_net is null && !Prepare()) return null;
             // The same seed at every evaluation: the scores of a run differ by the model only.
             ulong seed = config.Model.Seed;
-            (float[] features, float[] logits) = FeatureEvaluation.ExtractSamples(_net!, model, config.EvalSamples, seed, useEma);
+            // Fakes and reals at the model's resolution, both through the same network resize.
+            FeatureResizeMode resize = FeatureEvaluation.ParseResize(config.EvalResize);
+            (float[] features, float[] logits) = FeatureEvaluation.ExtractSamples(_net!, model, config.EvalSamples, seed, useEma, resize);
             _real ??= FeatureEvaluation.RealStatistics(_net!, _networkFile, _features, config.Dataset, DatasetSplit.Test,
-                model.Options.Resolution, config.EvalSamples, CacheSubdirectory("stats"));
+                model.Options.Resolution, config.EvalSamples, CacheSubdirectory("stats"), resize);
             EvaluationScores scores = EvaluationMetrics.Compute(_real, features, config.EvalSamples, logits, _net!, seed);
             return new TrainingEvaluation(model.Step, scores.ToDictionary(_features), clock.Elapsed.TotalSeconds);
         }

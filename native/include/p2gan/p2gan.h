@@ -358,8 +358,8 @@ typedef enum p2gan_feature_network_kind {
 } p2gan_feature_network_kind;
 
 typedef enum p2gan_feature_resize_mode {
-    P2GAN_RESIZE_PYTORCH_FID = 0, /* bilinear, align_corners = false, no antialiasing (pytorch-fid) */
-    P2GAN_RESIZE_ANTIALIASED = 1  /* clean-fid style antialiased resize */
+    P2GAN_RESIZE_PYTORCH_FID = 0, /* pytorch-fid 0.3.0: bilinear to 299x299, align_corners = false, no antialiasing */
+    P2GAN_RESIZE_ANTIALIASED = 1  /* clean-fid 0.1.35 "clean": 8-bit levels, antialiased bicubic, clip to [0, 255], (v - 128) / 128 */
 } p2gan_feature_resize_mode;
 
 /* Loads the FID Inception-v3 from pytorch-fid's pt_inception-2015-12-05-6726825d.pth or a

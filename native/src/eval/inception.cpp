@@ -137,14 +137,24 @@ void load_inception_weights(InceptionFid& net, const NamedTensors& tensors, cons
 
 torch::Tensor resize_to_inception(const torch::Tensor& images, int32_t resize_mode) {
     auto x = images.size(1) == 1 ? images.expand({-1, 3, -1, -1}) : images;
-    if (x.size(2) == kInceptionSide && x.size(3) == kInceptionSide) return x.contiguous();
+    const bool resize = x.size(2) != kInceptionSide || x.size(3) != kInceptionSide;
     const std::vector<int64_t> size = {kInceptionSide, kInceptionSide};
     switch (resize_mode) {
         case P2GAN_RESIZE_PYTORCH_FID:
+            if (!resize) return x.contiguous();
             return F::interpolate(x, F::InterpolateFuncOptions().size(size).mode(torch::kBilinear).align_corners(false));
-        case P2GAN_RESIZE_ANTIALIASED:
-            return F::interpolate(
-                x, F::InterpolateFuncOptions().size(size).mode(torch::kBicubic).align_corners(false).antialias(true));
+        case P2GAN_RESIZE_ANTIALIASED: {
+            // clean-fid's "clean" mode on [0, 255] pixel values: 8-bit levels (what its folder
+            // path reads from PNG files), PIL's bicubic on float images, clip to [0, 255] (since
+            // clean-fid 0.1.21), then the (v - 128) / 128 of its Inception wrapper.
+            auto v = ((x + 1) * 127.5).round().clamp(0, 255);
+            if (resize) {
+                v = F::interpolate(
+                        v, F::InterpolateFuncOptions().size(size).mode(torch::kBicubic).align_corners(false).antialias(true))
+                        .clamp(0, 255);
+            }
+            return ((v - 128) / 128).contiguous();
+        }
         default:
             fail_invalid("resize_mode must be P2GAN_RESIZE_PYTORCH_FID (0) or P2GAN_RESIZE_ANTIALIASED (1), got " +
                          std::to_string(resize_mode));

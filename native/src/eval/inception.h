@@ -65,9 +65,10 @@ std::vector<std::pair<std::string, std::vector<int64_t>>> expected_inception_ten
 void load_inception_weights(InceptionFid& net, const NamedTensors& tensors, const std::string& source);
 
 // [B, C, H, W] in [-1, 1] -> [B, 3, 299, 299]: grey replicated; P2GAN_RESIZE_PYTORCH_FID:
-// bilinear, align_corners = false, no antialiasing (pytorch-fid's F.interpolate);
-// P2GAN_RESIZE_ANTIALIASED: antialiased bicubic (PIL's filter, clean-fid's "clean" mode).
-// A 299x299 input is passed through unchanged in both modes.
+// bilinear, align_corners = false, no antialiasing (pytorch-fid 0.3.0's F.interpolate), a
+// 299x299 input passed through unchanged; P2GAN_RESIZE_ANTIALIASED (clean-fid 0.1.35's
+// "clean" mode): v = round((x + 1) * 127.5) clamped to [0, 255], antialiased bicubic (PIL's
+// filter) unless already 299x299, clamped to [0, 255] again, returned as (v - 128) / 128.
 torch::Tensor resize_to_inception(const torch::Tensor& images, int32_t resize_mode);
 
 struct InceptionWeightsInfo {

@@ -119,5 +119,6 @@ public sealed class TrainPresetsTests
             new JsonSerializerOptions { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } })!.WithSectionsFromSettings();
         Assert.That((c.Model.BaseChannels, c.Model.NoiseDim, c.Model.Seed, c.Model.LambdaZ), Is.EqualTo((4, 8, 1UL, 10f)));
         Assert.That(c.Runtime.Device, Is.EqualTo("cpu"));
+        Assert.That(c.EvalResize, Is.EqualTo("pytorch-fid"), "settings added later take their defaults");
     }
 }

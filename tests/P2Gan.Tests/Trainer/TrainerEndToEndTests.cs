@@ -175,6 +175,7 @@ public sealed class TrainerEndToEndTests
     [TestCase("--eval-every", "-1", "--eval-every")]
     [TestCase("--eval-samples", "1", "--eval-samples")]
     [TestCase("--best-metric", "is_mean", "--best-metric")]
+    [TestCase("--eval-resize", "lanczos", "--eval-resize")]
     [TestCase("--non-finite-learning-rate-factor", "1.5", "--non-finite-learning-rate-factor")]
     [TestCase("--dataset", "imagenet:/x", "imagenet")]
     public async Task InvalidOptionFailsNamingIt(string key, string value, string expected)
