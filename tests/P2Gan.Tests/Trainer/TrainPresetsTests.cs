@@ -18,6 +18,19 @@ public sealed class TrainPresetsTests
         return TrainConfigResolver.Resolve(options, key => values.GetValueOrDefault(key), datasetChannels: 1, Now);
     }
 
+    /// <summary>The SDK's FromPreset and 'p2gan train' with no options hold the same defaults (each
+    /// declares them; this keeps the two declarations equal).</summary>
+    [TestCaseSource(typeof(TrainPresets), nameof(TrainPresets.All))]
+    public void FromPresetEqualsWhatTrainResolvesWithNoOptions(TrainPreset preset)
+    {
+        const string dataset = "fashion-mnist:/usr/share/datasets/fashion-mnist";
+        var options = new TrainOptions { Preset = preset.Name, Dataset = dataset, RunDir = "runs/a" };
+        TrainingConfig resolved = TrainConfigResolver.Resolve(options, _ => null, datasetChannels: 1, Now);
+        TrainingConfig fromPreset = TrainingConfig.FromPreset(preset.Name, dataset, "runs/a");
+        Assert.That(fromPreset.DifferencesFrom(resolved), Is.Empty);
+        Assert.That(fromPreset.Model.Channels, Is.EqualTo(1));
+    }
+
     [Test]
     public void PaperPresetHasThePaperSettings()
     {
