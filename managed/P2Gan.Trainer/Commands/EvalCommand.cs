@@ -29,6 +29,7 @@ internal sealed class EvalCommand : ICommand
         CliOption.Flag("Ema", "Sample the EMA generator."),
         CliOption.Value("Seed", "S", $"Sampling seed (chunk k of {FeatureEvaluation.Chunk} uses S + k).", DefaultSeed.ToString(CultureInfo.InvariantCulture)),
         CliOption.Value("Features", "fmnist|inception", "fmnist: the project's Fashion-MNIST classifier (128-d); inception: FID Inception-v3 (2048-d).", "fmnist"),
+        CliOption.Value("Codes", "prior|posterior|aggregate", "Where the codes of --checkpoint's samples come from: the prior P_c, D's posterior of random training images, or a Gaussian fitted to those posteriors (docs/results.md).", "prior"),
         CliOption.Value("Resize", "pytorch-fid|clean", "How the Inception network resizes both sides to 299x299: pytorch-fid 0.3.0's bilinear or clean-fid 0.1.35's \"clean\" (docs/evaluation.md).", FeatureEvaluation.ResizePytorchFid),
         CliOption.Value("Inception", "FILE", "pt_inception-2015-12-05-6726825d.pth or .safetensors (required with --features inception)."),
         CliOption.Value("Classifier", "FILE", "A classifier file from 'p2gan train-classifier --out'.", "the cached one"),
@@ -63,6 +64,12 @@ internal sealed class EvalCommand : ICommand
         }
         string? device = a.Optional("device");
         if (ema && checkpoint is null) throw new UsageException("--ema needs --checkpoint.");
+        string codesText = a.Optional("codes") ?? "prior";
+        if (!Enum.TryParse(codesText, ignoreCase: true, out Sampling.CodeSource codeSource) || !Enum.IsDefined(codeSource) || int.TryParse(codesText, out _))
+        {
+            throw new UsageException($"invalid --codes '{codesText}': use prior, posterior or aggregate.");
+        }
+        if (codeSource != Sampling.CodeSource.Prior && checkpoint is null) throw new UsageException("--codes needs --checkpoint.");
         FeatureResizeMode resize = Usage(() => FeatureEvaluation.ParseResize(a.Optional("resize") ?? FeatureEvaluation.ResizePytorchFid), "resize");
         DatasetSpec realSpec = Usage(() => DatasetSpec.Parse(datasetSpec), "dataset");
 
@@ -77,6 +84,7 @@ internal sealed class EvalCommand : ICommand
             Split = FeatureEvaluation.SplitName(split),
             Features = featuresName,
             Resize = FeatureEvaluation.ResizeName(resize),
+            Codes = codeSource.ToString().ToLowerInvariant(),
         };
 
         using CommandLogging logging = CommandLogging.Start(a);
@@ -99,6 +107,10 @@ internal sealed class EvalCommand : ICommand
             fakes = OpenDataset(fakeSpec.ToString(), side, FeatureEvaluation.RealChannels(featuresName), imagesDir is not null ? DatasetSplit.Train : fakeSplit);
         }
         int resolution = model?.Options.Resolution ?? fakes!.Resolution;
+        // The training split at the model's size, whose posteriors give the codes (opened before the network too).
+        using var trainingImages = model is not null && codeSource != Sampling.CodeSource.Prior
+            ? new DisposableDataset(OpenDataset(datasetSpec, model.Options.Resolution, model.Options.Channels, DatasetSplit.Train))
+            : null;
 
         using FeatureNetwork net = OpenFeatureNetwork(a, featuresName, datasetSpec, device, report, logging.Progress("P2Gan.Trainer.Eval"));
 
@@ -106,7 +118,8 @@ internal sealed class EvalCommand : ICommand
         float[] fakeFeatures, fakeLogits;
         if (model is not null)
         {
-            (fakeFeatures, fakeLogits) = FeatureEvaluation.ExtractSamples(net, model, count, seed, ema, resize);
+            var codes = Sampling.CodeSampler.Create(model, codeSource, trainingImages?.Dataset);
+            (fakeFeatures, fakeLogits) = FeatureEvaluation.ExtractSamples(net, codes, model, count, seed, ema, resize);
         }
         else
         {
@@ -232,6 +245,7 @@ internal sealed class EvalReport
     public string Features { get; set; } = "";
     /// <summary>The network's resize of both sides: "pytorch-fid" or "clean".</summary>
     public string Resize { get; set; } = "";
+    public string Codes { get; set; } = "prior";
     public string FeatureNetwork { get; set; } = "";
     public int CountFake { get; set; }
     public int CountReal { get; set; }
@@ -247,4 +261,12 @@ internal sealed class EvalReport
 
     public void SetScores(EvaluationScores s) =>
         (Fid, KidMean, KidStd, Precision, Recall, IsMean, IsStd) = (s.Fid, s.KidMean, s.KidStd, s.Precision, s.Recall, s.IsMean, s.IsStd);
+}
+
+/// <summary>Disposes a dataset that holds files open (folder datasets) with the command.</summary>
+internal sealed class DisposableDataset(IImageDataset dataset) : IDisposable
+{
+    public IImageDataset Dataset => dataset;
+
+    public void Dispose() => (dataset as IDisposable)?.Dispose();
 }

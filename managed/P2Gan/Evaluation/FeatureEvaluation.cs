@@ -73,6 +73,16 @@ public static class FeatureEvaluation
             (start, n) => model.Sample(n, seed + (ulong)(start / Chunk), useEma: useEma));
     }
 
+    /// <summary>As <see cref="ExtractSamples(FeatureNetwork, P2GanModel, int, ulong, bool, FeatureResizeMode)"/>, with the
+    /// codes of <paramref name="codes"/> (chunk k drawn with seed + k).</summary>
+    public static (float[] Features, float[] Logits) ExtractSamples(FeatureNetwork net, Sampling.CodeSampler codes, P2GanModel model,
+        int count, ulong seed, bool useEma, FeatureResizeMode resize = FeatureResizeMode.PytorchFid)
+    {
+        ModelOptions o = model.Options;
+        return ExtractChunks(net, count, o.Resolution, o.Channels, resize,
+            (start, n) => codes.Sample(n, seed + (ulong)(start / Chunk), useEma));
+    }
+
     /// <summary>Features and logits of the first <paramref name="count"/> images of <paramref name="dataset"/>,
     /// in chunks of <see cref="Chunk"/>, at the dataset's resolution (the network resizes them by <paramref name="resize"/>).</summary>
     public static (float[] Features, float[] Logits) ExtractDataset(FeatureNetwork net, IImageDataset dataset, int count,

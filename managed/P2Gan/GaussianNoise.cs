@@ -1,9 +1,14 @@
-namespace P2Gan.Trainer.Commands;
+namespace P2Gan;
 
 /// <summary>Standard normal values from a seed (Box-Muller over System.Random, whose seeded
-/// sequence is stable across .NET versions), for the CLI's noise and prior codes.</summary>
-internal static class GaussianNoise
+/// sequence is stable across .NET versions): G's noise and codes for <see cref="P2GanModel.Generate"/>.</summary>
+public static class GaussianNoise
 {
+    /// <summary><paramref name="count"/> values of N(<paramref name="mean"/>, <paramref name="std"/>^2) from <paramref name="seed"/>.</summary>
+    /// <param name="count">How many.</param>
+    /// <param name="seed">The same seed gives the same values.</param>
+    /// <param name="mean">Their mean.</param>
+    /// <param name="std">Their standard deviation.</param>
     public static float[] Draw(int count, ulong seed, float mean = 0f, float std = 1f)
     {
         var random = new Random(unchecked((int)seed ^ (int)(seed >> 32)));
@@ -19,6 +24,9 @@ internal static class GaussianNoise
     }
 
     /// <summary>Codes from the prior P_c = N((mu_a+mu_b)/2, ((sigma_a+sigma_b)/2)^2 I).</summary>
+    /// <param name="model">The model's settings (its priors and d).</param>
+    /// <param name="count">Codes to draw ([count, d]).</param>
+    /// <param name="seed">The same seed gives the same codes.</param>
     public static float[] PriorCodes(ModelOptions model, int count, ulong seed) =>
         Draw(count * model.PosteriorDim, seed, (model.MuA + model.MuB) / 2, (model.SigmaA + model.SigmaB) / 2);
 }
