@@ -101,6 +101,12 @@ public sealed class EvalCommandTests
         (code, error, _) = await TrainerCli.Run("eval", "--images", "/nowhere", "--features", "vgg");
         Assert.That(code, Is.Not.EqualTo(0));
         Assert.That(error, Does.Contain("--features"));
+        (code, error, _) = await TrainerCli.Run("eval", "--checkpoint", "x.ckpt", "--codes", "dream");
+        Assert.That(code, Is.EqualTo(P2Gan.Trainer.ExitCodes.Usage));
+        Assert.That(error, Does.Contain("invalid --codes 'dream'"));
+        (code, error, _) = await TrainerCli.Run("eval", "--images", "/nowhere", "--codes", "aggregate");
+        Assert.That(code, Is.EqualTo(P2Gan.Trainer.ExitCodes.Usage));
+        Assert.That(error, Does.Contain("--codes needs --checkpoint"));
     }
 
     private static async Task<string> TinyCheckpoint(TempDirectory temp)
