@@ -42,6 +42,7 @@ public static class TrainConfigResolver
             InceptionWeights = string.IsNullOrWhiteSpace(o.InceptionWeights) ? null : o.InceptionWeights,
             EvalCacheDir = string.IsNullOrWhiteSpace(o.EvalCacheDir) ? null : o.EvalCacheDir,
             EvalResize = o.EvalResize.Trim().ToLowerInvariant(),
+            EvalCodes = o.EvalCodes,
             NonFiniteLearningRateFactor = o.NonFiniteLearningRateFactor,
             MaxNonFiniteRetries = o.MaxNonFiniteRetries,
         };

@@ -58,6 +58,8 @@ public sealed class TrainOptions
     public string? EvalCacheDir { get; set; }
     [Description("How the Inception network resizes fakes and reals to 299x299: pytorch-fid (pytorch-fid 0.3.0's bilinear) or clean (clean-fid 0.1.35's \"clean\" mode).")]
     public string EvalResize { get; set; } = P2Gan.Evaluation.FeatureEvaluation.ResizePytorchFid;
+    [Description("Where the evaluation's samples take their codes: Aggregate (a Gaussian fitted to the posteriors of the training images), Posterior (those of random training images) or Prior (P_c); docs/results.md.")]
+    public P2Gan.Sampling.CodeSource EvalCodes { get; set; } = P2Gan.Sampling.CodeSource.Aggregate;
     [Description("Learning-rate multiplier applied at each roll-back after a non-finite loss.")]
     public float NonFiniteLearningRateFactor { get; set; } = 0.5f;
     [Description("Roll-backs allowed in a run before it stops with an error.")]

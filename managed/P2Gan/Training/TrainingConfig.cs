@@ -66,6 +66,10 @@ public sealed record TrainingConfig
     /// <summary>How the Inception network resizes fakes and reals: "pytorch-fid" (default) or "clean"
     /// (<see cref="Evaluation.FeatureEvaluation.ParseResize"/>, docs/evaluation.md).</summary>
     public string EvalResize { get; init; } = Evaluation.FeatureEvaluation.ResizePytorchFid;
+    /// <summary>Where the evaluation's samples take their codes (docs/results.md). Checkpoints written before
+    /// the setting existed read as <see cref="Sampling.CodeSource.Prior"/>, what they were evaluated with;
+    /// new runs (<see cref="FromPreset"/>, <c>p2gan train</c>) use <see cref="Sampling.CodeSource.Aggregate"/>.</summary>
+    public Sampling.CodeSource EvalCodes { get; init; } = Sampling.CodeSource.Prior;
     /// <summary>Learning-rate multiplier in (0, 1) applied at each roll-back after a non-finite loss.</summary>
     public required float NonFiniteLearningRateFactor { get; init; }
     /// <summary>Roll-backs allowed in a run before it fails.</summary>
@@ -124,6 +128,7 @@ public sealed record TrainingConfig
             KeepCheckpoints = 3,
             EvalEvery = 0,
             EvalAtEnd = p.EvalAtEnd,
+            EvalCodes = Sampling.CodeSource.Aggregate,
             NonFiniteLearningRateFactor = 0.5f,
             MaxNonFiniteRetries = 3,
         };
@@ -152,6 +157,7 @@ public sealed record TrainingConfig
         Require(MaxNonFiniteRetries >= 0, nameof(MaxNonFiniteRetries), MaxNonFiniteRetries, "must be >= 0");
         Require(PrefetchBatches >= 1, nameof(PrefetchBatches), PrefetchBatches, "must be >= 1");
         Require(DecodeThreads >= 0, nameof(DecodeThreads), DecodeThreads, "must be >= 0 (0 = one per processor)");
+        Require(Enum.IsDefined(EvalCodes), nameof(EvalCodes), EvalCodes, "must be Prior, Posterior or Aggregate");
         Require(Enum.IsDefined(LearningRateSchedule), nameof(LearningRateSchedule), LearningRateSchedule, "must be Constant or Linear");
         Require(!string.IsNullOrWhiteSpace(RunDir), nameof(RunDir), RunDir, "must name a folder");
         Model.Validate();

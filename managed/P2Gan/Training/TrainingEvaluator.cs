@@ -17,7 +17,7 @@ public sealed record TrainingEvaluation(long Step, IReadOnlyDictionary<string, d
 /// runs or of Inception-v3 when InceptionWeights is given, through the same code as 'p2gan eval'.
 /// The feature network and the real statistics are prepared once, at the first evaluation.
 /// </summary>
-internal sealed class TrainingEvaluator(TrainingConfig config, ILogger logger) : IDisposable
+internal sealed class TrainingEvaluator(TrainingConfig config, IImageDataset trainingImages, ILogger logger) : IDisposable
 {
     private FeatureNetwork? _net;
     private string _networkFile = "";
@@ -41,7 +41,9 @@ internal sealed class TrainingEvaluator(TrainingConfig config, ILogger logger) :
             ulong seed = config.Model.Seed;
             // Fakes and reals at the model's resolution, both through the same network resize.
             FeatureResizeMode resize = FeatureEvaluation.ParseResize(config.EvalResize);
-            (float[] features, float[] logits) = FeatureEvaluation.ExtractSamples(_net!, model, config.EvalSamples, seed, useEma, resize);
+            // The codes of config.EvalCodes; the aggregate is fitted again at each evaluation (D changes).
+            var codes = Sampling.CodeSampler.Create(model, config.EvalCodes, trainingImages);
+            (float[] features, float[] logits) = FeatureEvaluation.ExtractSamples(_net!, codes, model, config.EvalSamples, seed, useEma, resize);
             _real ??= FeatureEvaluation.RealStatistics(_net!, _networkFile, _features, config.Dataset, DatasetSplit.Test,
                 model.Options.Resolution, config.EvalSamples, CacheSubdirectory("stats"), resize);
             EvaluationScores scores = EvaluationMetrics.Compute(_real, features, config.EvalSamples, logits, _net!, seed);

@@ -227,7 +227,7 @@ public sealed class TrainingSession : IDisposable
             config.Steps, config.BatchSize, dataset.Description, config.Model.Resolution, config.Model.Resolution,
             config.Model.Channels, model.Runtime.Device, P2GanModel.NativeVersion, folder.Root);
 
-        using var evaluator = new TrainingEvaluator(config, logger);
+        using var evaluator = new TrainingEvaluator(config, dataset, logger);
         var grid = new FixedSampleGrid(dataset, config.Model.Seed);
         bool useEma = model.Options.EmaDecay > 0;
         var shape = TensorShape.Nchw(config.BatchSize, dataset.Channels, dataset.Resolution, dataset.Resolution);
