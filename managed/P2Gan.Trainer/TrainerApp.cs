@@ -169,7 +169,7 @@ public static class TrainerApp
                 {
                     if (result.Tokens.Count == 0) return true;
                     string text = result.Tokens[^1].Value;
-                    if (CommandArguments.ParseBool(text) is { } value) return value;
+                    if (SettingsBinding.ParseBool(text) is { } value) return value;
                     result.AddError($"invalid value '{text}' for {declared.Switch}: true or false.");
                     return false;
                 },

@@ -28,6 +28,7 @@
 #include "io/safetensors.h"
 #include "legacy_pth_writer.h"
 #include "runtime/errors.h"
+#include "test_files.h"
 #include "test_support.h"
 #include "train/memory_guard.h"
 #include "train/model.h"
@@ -42,15 +43,9 @@ uint64_t env_number(const char* name, uint64_t fallback) {
     return text != nullptr && *text != '\0' ? std::strtoull(text, nullptr, 10) : fallback;
 }
 
-std::string read_bytes(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-void write_bytes(const fs::path& path, const std::string& bytes) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
+using testing::read_bytes;
+using testing::safetensors_bytes;
+using testing::write_bytes;
 
 fs::path scratch(const std::string& name) {
     return fs::temp_directory_path() / ("p2gan-fuzz-" + std::to_string(::getpid()) + "-" + name);
@@ -102,12 +97,6 @@ std::map<std::string, std::string> crafted_pth() {
     nested += "\x80\x02" + std::string(5000, ']') + std::string(4999, 'a') + ".";
     out["nested-lists.pth"] = nested;
     return out;
-}
-
-std::string safetensors_bytes(const std::string& header, size_t data_bytes) {
-    std::string bytes;
-    for (int i = 0; i < 8; ++i) bytes += static_cast<char>((header.size() >> (8 * i)) & 0xff);
-    return bytes + header + std::string(data_bytes, '\0');
 }
 
 std::map<std::string, std::string> crafted_safetensors() {

@@ -19,6 +19,7 @@
 #include "io/pth_reader.h"
 #include "io/sha256.h"
 #include "legacy_pth_writer.h"
+#include "test_files.h"
 #include "runtime/log.h"
 #include "io/safetensors.h"
 
@@ -28,18 +29,12 @@ namespace {
 namespace fs = std::filesystem;
 using Shapes = std::vector<std::pair<std::string, std::vector<int64_t>>>;
 
+using testing::read_bytes;
+using testing::safetensors_bytes;
+using testing::write_bytes;
+
 fs::path temp_file(const std::string& name) {
     return fs::temp_directory_path() / ("p2gan_inception_" + std::to_string(::getpid()) + "_" + name);
-}
-
-void write_bytes(const fs::path& path, const std::string& bytes) {
-    std::ofstream out(path, std::ios::binary);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
-
-std::string read_bytes(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
 // ---- pytorch-fid's state dict, written out independently of the implementation -------------
@@ -584,12 +579,6 @@ TEST(PthReader, CraftedViewsAreRefusedNamingTheProblem) {
     // The declared view of a well-formed file still loads.
     const auto ok = read_pth_state_dict_bytes(testing::legacy_pth_bytes(state, false, {{"w", {{2, 2}, {2, 1}, 0}}}), "ok.pth");
     EXPECT_EQ(ok.tensors.at(0).second.sizes().vec(), (std::vector<int64_t>{2, 2}));
-}
-
-std::string safetensors_bytes(const std::string& header, size_t data_bytes) {
-    std::string bytes;
-    for (int i = 0; i < 8; ++i) bytes += static_cast<char>((header.size() >> (8 * i)) & 0xff);
-    return bytes + header + std::string(data_bytes, '\0');
 }
 
 TEST(Safetensors, CraftedShapesAndMetadataAreRefusedNamingTheProblem) {

@@ -69,11 +69,11 @@ void scenario(const std::string& name, ProcessGroup& group) {
     }
 }
 
-Rendezvous from_test_environment() {
+// Rank `rank` of `world_size` meeting through `store`: "tcp:PORT" on the loopback, else a store file.
+Rendezvous test_rendezvous(int rank, int world_size, const std::string& store) {
     Rendezvous r;
-    r.rank = std::atoi(std::getenv("P2GAN_DIST_RANK"));
-    r.world_size = std::atoi(std::getenv("P2GAN_DIST_WORLD"));
-    const std::string store = std::getenv("P2GAN_DIST_STORE");
+    r.rank = rank;
+    r.world_size = world_size;
     if (store.rfind("tcp:", 0) == 0) {
         r.host = "127.0.0.1";
         r.port = std::atoi(store.c_str() + 4);
@@ -121,19 +121,9 @@ std::vector<int> run_ranks(const std::string& name, int world_size, const std::s
         }
         children.push_back(pid);
     }
-    Rendezvous r;
-    r.rank = 0;
-    r.world_size = world_size;
-    if (store.rfind("tcp:", 0) == 0) {
-        r.host = "127.0.0.1";
-        r.port = std::atoi(store.c_str() + 4);
-    } else {
-        r.store_file = store;
-    }
-    r.timeout = std::chrono::seconds(30);
     std::string failure;
     try {
-        ProcessGroup group(r);
+        ProcessGroup group(test_rendezvous(0, world_size, store));
         scenario(name, group);
     } catch (const std::exception& e) {
         failure = e.what();
@@ -159,7 +149,8 @@ TEST(DistWorker, DISABLED_Rank) {
     // A rank started by run_ranks: the scenario must complete without an exception.
     const char* name = std::getenv("P2GAN_DIST_SCENARIO");
     ASSERT_NE(name, nullptr);
-    ProcessGroup group(from_test_environment());
+    ProcessGroup group(test_rendezvous(std::atoi(std::getenv("P2GAN_DIST_RANK")), std::atoi(std::getenv("P2GAN_DIST_WORLD")),
+                                       std::getenv("P2GAN_DIST_STORE")));
     scenario(name, group);
 }
 

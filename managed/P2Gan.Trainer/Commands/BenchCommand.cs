@@ -30,7 +30,7 @@ internal sealed class BenchCommand : ICommand
         else
         {
             Dictionary<string, object?> result = ManagedBench.Run(settings, cancellationToken);
-            Console.WriteLine(JsonSerializer.Serialize(result, JsonDefaults.Options));
+            Console.WriteLine(JsonSerializer.Serialize(result, TrainingJson.Options));
         }
         return ExitCodes.Success;
     }

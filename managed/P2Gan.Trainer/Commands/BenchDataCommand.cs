@@ -67,7 +67,7 @@ internal sealed class BenchDataCommand : ICommand
             ["skipped_images"] = loader.SkippedImages,
             ["end_position"] = loader.Position.ToString(),
         };
-        Console.WriteLine(JsonSerializer.Serialize(result, JsonDefaults.Options));
+        Console.WriteLine(JsonSerializer.Serialize(result, TrainingJson.Options));
         return Task.FromResult(ExitCodes.Success);
     }
 }

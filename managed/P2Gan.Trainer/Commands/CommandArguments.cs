@@ -174,11 +174,8 @@ internal sealed class CommandArguments
     {
         CliOption option = Find(name);
         if (!_values.TryGetValue(option.Name, out string? v)) return false;
-        return ParseBool(v) ?? throw new UsageException($"invalid value '{v}' for {option.Switch}: true or false.");
+        return SettingsBinding.ParseBool(v) ?? throw new UsageException($"invalid value '{v}' for {option.Switch}: true or false.");
     }
-
-    /// <summary><see cref="SettingsBinding.ParseBool"/>.</summary>
-    public static bool? ParseBool(string text) => SettingsBinding.ParseBool(text);
 
     /// <summary>A positive number, or the default when absent.</summary>
     public int Positive(string name, int defaultValue)

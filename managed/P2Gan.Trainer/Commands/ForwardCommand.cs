@@ -50,7 +50,7 @@ internal sealed class ForwardCommand : ICommand
             ["L_z"] = r.Losses.LossZ,
             ["L_G"] = r.Losses.LossG,
         };
-        File.WriteAllText(Path.Combine(outDir, "losses.json"), JsonSerializer.Serialize(losses, JsonDefaults.Indented));
+        File.WriteAllText(Path.Combine(outDir, "losses.json"), JsonSerializer.Serialize(losses, TrainingJson.Indented));
         Console.WriteLine($"Wrote forward outputs for {b} images to {Path.GetFullPath(outDir)}");
         return Task.FromResult(ExitCodes.Success);
     }

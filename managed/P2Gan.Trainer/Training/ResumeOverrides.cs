@@ -45,7 +45,7 @@ public static class ResumeOverrides
             PrefetchBatches = Set(nameof(TrainOptions.PrefetchBatches)) ? bound.PrefetchBatches : saved.PrefetchBatches,
             DecodeThreads = Set(nameof(TrainOptions.DecodeThreads)) ? bound.DecodeThreads : saved.DecodeThreads,
         };
-        TrainConfigResolver.Validate(config);
+        config.Validate();
         return config;
     }
 }

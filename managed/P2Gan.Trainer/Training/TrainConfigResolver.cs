@@ -46,10 +46,7 @@ public static class TrainConfigResolver
             NonFiniteLearningRateFactor = o.NonFiniteLearningRateFactor,
             MaxNonFiniteRetries = o.MaxNonFiniteRetries,
         };
-        Validate(config);
+        config.Validate();
         return config;
     }
-
-    /// <summary>Checks every setting (<see cref="TrainingConfig.Validate"/>).</summary>
-    public static void Validate(TrainingConfig c) => c.Validate();
 }

@@ -67,11 +67,7 @@ public static class FeatureEvaluation
     /// <returns>Features [count, FeatureDim] and logits [count, LogitDim], row-major.</returns>
     public static (float[] Features, float[] Logits) ExtractSamples(FeatureNetwork net, P2GanModel model, int count, ulong seed, bool useEma,
         FeatureResizeMode resize = FeatureResizeMode.PytorchFid)
-    {
-        ModelOptions o = model.Options;
-        return ExtractChunks(net, count, o.Resolution, o.Channels, resize,
-            (start, n) => model.Sample(n, seed + (ulong)(start / Chunk), useEma: useEma));
-    }
+        => ExtractSamples(net, Sampling.CodeSampler.Create(model, Sampling.CodeSource.Prior), model, count, seed, useEma, resize);
 
     /// <summary>As <see cref="ExtractSamples(FeatureNetwork, P2GanModel, int, ulong, bool, FeatureResizeMode)"/>, with the
     /// codes of <paramref name="codes"/> (chunk k drawn with seed + k).</summary>

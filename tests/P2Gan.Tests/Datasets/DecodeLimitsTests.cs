@@ -10,16 +10,23 @@ namespace P2Gan.Tests.Datasets;
 [TestFixture]
 public sealed class DecodeLimitsTests
 {
+    /// <summary>The 16-byte header of an IDX image file of <paramref name="count"/> 28x28 images.</summary>
+    private static byte[] ImagesHeader(int count)
+    {
+        var header = new byte[16];
+        BinaryPrimitives.WriteInt32BigEndian(header, IdxReader.ImagesMagic);
+        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), count);
+        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(8), 28);
+        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(12), 28);
+        return header;
+    }
+
     [Test]
     public void AnIdxGzipBombIsRefusedWithoutAllocatingItsPayload()
     {
         using var temp = new TempDirectory();
         string path = temp.File("bomb-images-idx3-ubyte.gz");
-        var header = new byte[16];
-        BinaryPrimitives.WriteInt32BigEndian(header, IdxReader.ImagesMagic);
-        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), 10);
-        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(8), 28);
-        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(12), 28);
+        byte[] header = ImagesHeader(10);
         using (var file = File.Create(path))
         using (var zip = new GZipStream(file, CompressionLevel.Fastest))
         {
@@ -41,11 +48,7 @@ public sealed class DecodeLimitsTests
     {
         using var temp = new TempDirectory();
         string path = temp.File("huge");
-        var header = new byte[16];
-        BinaryPrimitives.WriteInt32BigEndian(header, IdxReader.ImagesMagic);
-        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), 100_000_000);
-        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(8), 28);
-        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(12), 28);
+        byte[] header = ImagesHeader(100_000_000);
         File.WriteAllBytes(path, header);
         long before = GC.GetAllocatedBytesForCurrentThread();
         var e = Assert.Throws<InvalidDataException>(() => IdxReader.ReadImages(path));
