@@ -72,7 +72,46 @@ public sealed unsafe partial class P2GanModel : IDisposable
     /// <summary>Creates a new model with <paramref name="options"/>, running with <paramref name="runtime"/>
     /// (null: the defaults, i.e. the CPU).</summary>
     /// <exception cref="ArgumentException">A setting is out of its range; the message names the .NET property.</exception>
-    public static P2GanModel Create(ModelOptions options, RuntimeOptions? runtime = null)
+    public static P2GanModel Create(ModelOptions options, RuntimeOptions? runtime = null) => CreateAlone(options, runtime);
+
+    /// <summary>Creates a model that trains data-parallel in <paramref name="processGroup"/> (null: alone).
+    /// Collective: every rank calls it with the same settings (a difference throws on every rank,
+    /// naming the setting); every rank starts from rank 0's weights. Each <see cref="TrainStep(ReadOnlySpan{float}, TensorShape)"/>
+    /// is then collective: N ranks with batch B/N compute what one process with batch B computes
+    /// (docs/distributed.md).</summary>
+    public static P2GanModel Create(ModelOptions options, RuntimeOptions? runtime, Distributed.ProcessGroup? processGroup)
+    {
+        var model = CreateAlone(options, runtime);
+        return processGroup is null ? model : model.JoinGroup(processGroup);
+    }
+
+    /// <summary>Loads a checkpoint (<see cref="Load(string, RuntimeOptions?)"/>) into a model that trains
+    /// data-parallel in <paramref name="processGroup"/>. Collective; every rank continues from rank 0's state.</summary>
+    public static P2GanModel Load(string checkpointPath, RuntimeOptions? runtime, Distributed.ProcessGroup? processGroup)
+    {
+        var model = Load(checkpointPath, runtime);
+        return processGroup is null ? model : model.JoinGroup(processGroup);
+    }
+
+    private P2GanModel JoinGroup(Distributed.ProcessGroup processGroup)
+    {
+        try
+        {
+            NativeStatus.ThrowIfFailed(NativeMethods.p2gan_model_set_process_group(_handle, processGroup.Handle));
+            ProcessGroup = processGroup;
+            return this;
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The process group the model trains in, or null when it trains alone.</summary>
+    public Distributed.ProcessGroup? ProcessGroup { get; private set; }
+
+    private static P2GanModel CreateAlone(ModelOptions options, RuntimeOptions? runtime)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();

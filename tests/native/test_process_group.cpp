@@ -1,44 +1,34 @@
-// The c10d process group (issue #12) across real processes: the test binary starts itself
-// again for ranks 1..N-1 (DistWorker.DISABLED_Rank, selected by P2GAN_DIST_* variables) and
-// runs rank 0 in the test. Forking after LibTorch started its threads is unsafe, hence the
-// new processes.
+// The c10d process group (issue #12) across real processes (dist_harness.h).
 #include <gtest/gtest.h>
-
-#include <netinet/in.h>
-#include <spawn.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
-#include <filesystem>
-#include <functional>
-#include <map>
 #include <string>
 #include <vector>
 
 #include "dist/process_group.h"
+#include "dist_harness.h"
 #include "runtime/errors.h"
-
-extern char** environ;
 
 namespace p2gan {
 namespace {
 
-namespace fs = std::filesystem;
+using testing::RegisterScenario;
+using testing::run_ranks;
+using testing::store_file;
 
-// What every rank runs; rank-dependent inputs, checks that throw on a mismatch.
-void scenario(const std::string& name, ProcessGroup& group) {
+// Rank-dependent inputs, checks that throw on a mismatch.
+const RegisterScenario mean_scenario("mean", [](const std::shared_ptr<ProcessGroup>& shared) {
+    auto& group = *shared;
     const int r = group.rank(), n = group.world_size();
-    if (name == "mean") {
+    {
         // Shapes of a small network's gradients; rank r holds (r + 1) * base.
         std::vector<torch::Tensor> grads;
         for (const auto& shape : std::vector<std::vector<int64_t>>{{8, 3, 3, 3}, {8}, {16, 8, 4, 4}, {16}, {1, 16}}) {
             grads.push_back(torch::arange(0, c10::multiply_integers(shape), torch::kFloat32).reshape(shape) * float(r + 1));
         }
         const auto copies = [&] { std::vector<torch::Tensor> c; for (auto& g : grads) c.push_back(g.clone()); return c; }();
-        group.allreduce_mean(grads, /*bucket_bytes=*/4096);  // 4 KB buckets: several calls, fewer than tensors
+        group.allreduce_mean(grads, "the test mean", /*bucket_bytes=*/4096);  // 4 KB buckets: several calls, fewer than tensors
         const float factor = float(n + 1) / 2.0f;  // mean of 1..n
         for (size_t i = 0; i < grads.size(); ++i) {
             const auto expected = copies[i] / float(r + 1) * factor;
@@ -50,122 +40,53 @@ void scenario(const std::string& name, ProcessGroup& group) {
         // Every rank holds the same bits: rank 0's result broadcast must change nothing.
         std::vector<torch::Tensor> mine;
         for (auto& g : grads) mine.push_back(g.clone());
-        group.broadcast(grads, 0);
+        group.broadcast(grads, "the check", 0);
         for (size_t i = 0; i < grads.size(); ++i) {
             if (!torch::equal(grads[i], mine[i])) fail_invalid("ranks differ after the mean");
         }
-    } else if (name == "broadcast") {
+    }
+});
+
+const RegisterScenario broadcast_scenario("broadcast", [](const std::shared_ptr<ProcessGroup>& shared) {
+    auto& group = *shared;
+    const int r = group.rank(), n = group.world_size();
+    {
         std::vector<torch::Tensor> params = {torch::full({3, 3}, float(r * 10)), torch::full({5}, float(r + 7))};
-        group.broadcast(params, 0);
+        group.broadcast(params, "the broadcast", 0);
         if (!torch::equal(params[0], torch::zeros({3, 3})) || !torch::equal(params[1], torch::full({5}, 7.0f))) {
             fail_invalid("broadcast did not copy rank 0's values");
         }
         std::vector<torch::Tensor> sums = {torch::full({2}, 1.0f)};
-        group.allreduce_sum(sums);
+        group.allreduce_sum(sums, "the sum");
         if (!torch::equal(sums[0], torch::full({2}, float(n)))) fail_invalid("sum is wrong");
         group.barrier();
-    } else {
-        fail_invalid("unknown scenario " + name);
     }
-}
-
-// Rank `rank` of `world_size` meeting through `store`: "tcp:PORT" on the loopback, else a store file.
-Rendezvous test_rendezvous(int rank, int world_size, const std::string& store) {
-    Rendezvous r;
-    r.rank = rank;
-    r.world_size = world_size;
-    if (store.rfind("tcp:", 0) == 0) {
-        r.host = "127.0.0.1";
-        r.port = std::atoi(store.c_str() + 4);
-    } else {
-        r.store_file = store;
-    }
-    r.timeout = std::chrono::seconds(30);
-    return r;
-}
-
-// A free local TCP port (closed again: a race with other programs is possible, not likely).
-int free_port() {
-    const int s = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(s, reinterpret_cast<sockaddr*>(&address), sizeof address);
-    socklen_t length = sizeof address;
-    ::getsockname(s, reinterpret_cast<sockaddr*>(&address), &length);
-    ::close(s);
-    return ntohs(address.sin_port);
-}
-
-// Runs `name` on world_size ranks; rank 0 here. Returns the other ranks' exit codes.
-std::vector<int> run_ranks(const std::string& name, int world_size, const std::string& store) {
-    std::vector<pid_t> children;
-    for (int rank = 1; rank < world_size; ++rank) {
-        std::vector<std::string> env_strings;
-        for (char** e = environ; *e != nullptr; ++e) env_strings.emplace_back(*e);
-        env_strings.push_back("P2GAN_DIST_SCENARIO=" + name);
-        env_strings.push_back("P2GAN_DIST_RANK=" + std::to_string(rank));
-        env_strings.push_back("P2GAN_DIST_WORLD=" + std::to_string(world_size));
-        env_strings.push_back("P2GAN_DIST_STORE=" + store);
-        std::vector<char*> envp;
-        for (auto& s : env_strings) envp.push_back(s.data());
-        envp.push_back(nullptr);
-        std::string exe = fs::read_symlink("/proc/self/exe").string();
-        std::string filter = "--gtest_filter=DistWorker.DISABLED_Rank";
-        std::string disabled = "--gtest_also_run_disabled_tests";
-        std::vector<char*> argv = {exe.data(), filter.data(), disabled.data(), nullptr};
-        pid_t pid = 0;
-        if (::posix_spawn(&pid, exe.c_str(), nullptr, nullptr, argv.data(), envp.data()) != 0) {
-            ADD_FAILURE() << "cannot start rank " << rank;
-            continue;
-        }
-        children.push_back(pid);
-    }
-    std::string failure;
-    try {
-        ProcessGroup group(test_rendezvous(0, world_size, store));
-        scenario(name, group);
-    } catch (const std::exception& e) {
-        failure = e.what();
-    }
-    std::vector<int> codes;
-    for (pid_t pid : children) {
-        int status = 0;
-        ::waitpid(pid, &status, 0);
-        codes.push_back(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
-    }
-    EXPECT_EQ(failure, "") << "rank 0";
-    return codes;
-}
-
-fs::path store_file(const std::string& name) {
-    const auto path = fs::temp_directory_path() / ("p2gan-dist-" + std::to_string(::getpid()) + "-" + name);
-    std::error_code ec;
-    fs::remove(path, ec);
-    return path;
-}
+});
 
 TEST(DistWorker, DISABLED_Rank) {
     // A rank started by run_ranks: the scenario must complete without an exception.
     const char* name = std::getenv("P2GAN_DIST_SCENARIO");
     ASSERT_NE(name, nullptr);
-    ProcessGroup group(test_rendezvous(std::atoi(std::getenv("P2GAN_DIST_RANK")), std::atoi(std::getenv("P2GAN_DIST_WORLD")),
-                                       std::getenv("P2GAN_DIST_STORE")));
-    scenario(name, group);
+    auto group = std::make_shared<ProcessGroup>(testing::test_rendezvous(
+        std::atoi(std::getenv("P2GAN_DIST_RANK")), std::atoi(std::getenv("P2GAN_DIST_WORLD")),
+        std::getenv("P2GAN_DIST_STORE"), testing::scenario_timeout()));
+    testing::scenarios().at(name)(group);
 }
 
 TEST(ProcessGroup, GradientMeansAreExactAndIdenticalOnEveryRankInAFewBuckets) {
     if (!process_group_backend_available("gloo")) GTEST_SKIP() << "built without gloo";
     for (int world : {2, 3}) {
-        const auto codes = run_ranks("mean", world, store_file("mean" + std::to_string(world)).string());
-        for (int code : codes) EXPECT_EQ(code, 0) << "world " << world;
+        const auto results = run_ranks("mean", world, store_file("mean" + std::to_string(world)).string());
+        EXPECT_EQ(results.rank0_error, "");
+        for (int code : results.exit_codes) EXPECT_EQ(code, 0) << "world " << world;
     }
 }
 
 TEST(ProcessGroup, BroadcastSumAndBarrierOverATcpStore) {
     if (!process_group_backend_available("gloo")) GTEST_SKIP() << "built without gloo";
-    const auto codes = run_ranks("broadcast", 2, "tcp:" + std::to_string(free_port()));
-    for (int code : codes) EXPECT_EQ(code, 0);
+    const auto results = run_ranks("broadcast", 2, "tcp:" + std::to_string(testing::free_port()));
+    EXPECT_EQ(results.rank0_error, "");
+    for (int code : results.exit_codes) EXPECT_EQ(code, 0);
 }
 
 TEST(ProcessGroup, ARankThatNeverArrivesIsAnIoErrorWithinTheTimeout) {
@@ -179,7 +100,7 @@ TEST(ProcessGroup, ARankThatNeverArrivesIsAnIoErrorWithinTheTimeout) {
     try {
         ProcessGroup group(r);
         std::vector<torch::Tensor> t = {torch::ones({2})};
-        group.allreduce_mean(t);
+        group.allreduce_mean(t, "the lonely mean");
         FAIL() << "no error without the other rank";
     } catch (const Error& e) {
         EXPECT_EQ(e.status(), P2GAN_STATUS_IO_ERROR) << e.what();

@@ -112,6 +112,29 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(NativeAbi.LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int p2gan_model_export_safetensors(SafeModelHandle model, string? path);
 
+    /// <summary>Joins a process group of world_size ranks as `rank`; every rank calls it with the same backend, init_method and world_size. backend: "gloo" (CPU tensors). init_method: "tcp://HOST:PORT" rank 0 serves the rendezvous store on HOST:PORT, the others connect; "file:///PATH" a store file on a file system every rank sees (a new run needs a new file); "env://" torchrun's RANK, WORLD_SIZE, MASTER_ADDR and MASTER_PORT (and its agent store); rank and world_size must be -1 or agree with them. timeout_ms (&gt; 0) bounds the rendezvous and every collective call: when a rank does not arrive, dies or hangs, the others fail with P2GAN_STATUS_IO_ERROR within it, naming the call. Free with p2gan_process_group_destroy; models attached to it keep it alive.</summary>
+    [LibraryImport(NativeAbi.LibraryName, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int p2gan_process_group_create(string? backend, string? initMethod, int rank, int worldSize, int timeoutMs, out SafeProcessGroupHandle outGroup);
+
+    /// <summary>Accepts NULL.</summary>
+    [LibraryImport(NativeAbi.LibraryName, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial void p2gan_process_group_destroy(nint group);
+
+    [LibraryImport(NativeAbi.LibraryName, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int p2gan_process_group_info(SafeProcessGroupHandle group, int* outRank, int* outWorldSize);
+
+    /// <summary>Collective: returns when every rank has called it.</summary>
+    [LibraryImport(NativeAbi.LibraryName, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int p2gan_process_group_barrier(SafeProcessGroupHandle group);
+
+    /// <summary>Collective: copies root's `size` bytes at data to every rank's data (1 &lt;= size &lt;= 2^30; every rank passes the same size, else P2GAN_STATUS_INVALID_ARGUMENT on every rank).</summary>
+    [LibraryImport(NativeAbi.LibraryName, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int p2gan_process_group_broadcast(SafeProcessGroupHandle group, void* data, nuint size, int root);
+
+    /// <summary>Collective: makes the model train data-parallel in group; every rank calls it with a model of the same settings (a difference is P2GAN_STATUS_INVALID_ARGUMENT naming the field). It copies rank 0's weights, buffers, optimizer state, step and random state to every rank, and so does each later p2gan_model_restore. From then on each train step (a collective) averages the gradients of the updated network over the ranks, draws its noise for the global batch and uses this rank's slice, and, with the runtime's sync_batch_norm, computes AdaIN's batch statistics over the global batch: N ranks with batch B/N each compute what one process with batch B computes. Every rank must pass a batch of the same size. The metrics a step returns are global means. group NULL detaches.</summary>
+    [LibraryImport(NativeAbi.LibraryName, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int p2gan_model_set_process_group(SafeModelHandle model, SafeProcessGroupHandle group);
+
     /// <summary>Loads the FID Inception-v3 from pytorch-fid's pt_inception-2015-12-05-6726825d.pth or a .safetensors file with the same tensor names.</summary>
     [LibraryImport(NativeAbi.LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int p2gan_inception_load(string? weightsPath, string? device, out SafeFeatureNetHandle outNet);

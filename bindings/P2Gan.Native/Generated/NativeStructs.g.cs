@@ -13,7 +13,7 @@ internal static partial class NativeAbi
     /// <summary>P2GAN_ABI_VERSION_MAJOR: the library must have exactly this major.</summary>
     public const uint AbiMajor = 3;
     /// <summary>P2GAN_ABI_VERSION_MINOR: the library must have at least this minor.</summary>
-    public const uint AbiMinor = 2;
+    public const uint AbiMinor = 3;
 
     /// <summary>P2GAN_MODEL_PARAMS_SIZE_V3_0: the first published size of <c>p2gan_model_params</c>.</summary>
     public const int ModelParamsSizeV3_0 = 88;
@@ -126,6 +126,9 @@ internal unsafe struct NativeRuntimeParams
     public fixed byte Device[32];
     /// <summary>Capacity of <see cref="Device"/> in bytes, NUL included.</summary>
     public const int DeviceCapacity = 32;
+
+    /// <summary>In a process group: 1 computes AdaIN's batch statistics over every rank's batch (what one process with the global batch computes), 0 over each rank's own batch. default 1; values 0 1</summary>
+    public int SyncBatchNorm;
 }
 
 /// <summary>Blittable mirror of <c>p2gan_step_metrics</c>: What one p2gan_model_train_step did (the caller sets struct_size).</summary>

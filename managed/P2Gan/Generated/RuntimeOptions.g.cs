@@ -31,6 +31,10 @@ public sealed partial class RuntimeOptions
     /// <remarks>Default "cpu"; at most 31 UTF-8 bytes. Native field <c>device</c>.</remarks>
     public string Device { get; set; } = "cpu";
 
+    /// <summary>In a process group: 1 computes AdaIN's batch statistics over every rank's batch (what one process with the global batch computes), 0 over each rank's own batch.</summary>
+    /// <remarks>Default 1; one of 0, 1. Native field <c>sync_batch_norm</c>.</remarks>
+    public int SyncBatchNorm { get; set; } = 1;
+
     /// <summary>Every setting with its key, documentation, default and constraint.</summary>
     public static IReadOnlyList<SettingInfo> Settings { get; } = new SettingInfo[]
     {
@@ -39,6 +43,7 @@ public sealed partial class RuntimeOptions
         new SettingInfo(Name: "MemoryFormat", Key: "memory_format", Description: "Layout of the activations inside the networks.", DefaultValue: "Contiguous", Constraint: "one of Contiguous, ChannelsLast", IsArchitecture: false),
         new SettingInfo(Name: "Kernels", Key: "kernels", Description: "Fast paths, or the reference LibTorch operations they are tested against.", DefaultValue: "Fast", Constraint: "one of Fast, Reference", IsArchitecture: false),
         new SettingInfo(Name: "Device", Key: "device", Description: "Device: \"cpu\", \"cuda\" or \"cuda:N\"; NUL-terminated.", DefaultValue: "cpu", Constraint: "at most 31 UTF-8 bytes", IsArchitecture: false),
+        new SettingInfo(Name: "SyncBatchNorm", Key: "sync_batch_norm", Description: "In a process group: 1 computes AdaIN's batch statistics over every rank's batch (what one process with the global batch computes), 0 over each rank's own batch.", DefaultValue: "1", Constraint: "one of 0, 1", IsArchitecture: false),
     };
 
     /// <summary>Checks every setting against the header's contract.</summary>
@@ -57,6 +62,8 @@ public sealed partial class RuntimeOptions
             throw new ArgumentException("Device = null: must not be null.");
         if (Encoding.UTF8.GetByteCount(Device) >= 32)
             throw new ArgumentException($"Device = \"{Device}\": must be at most 31 UTF-8 bytes.");
+        if (SyncBatchNorm != 0 && SyncBatchNorm != 1)
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"SyncBatchNorm = {SyncBatchNorm}: must be one of 0, 1."));
     }
 
     /// <summary>A copy of these settings.</summary>
@@ -71,6 +78,7 @@ public sealed partial class RuntimeOptions
         p.MemoryFormat = (int)MemoryFormat;
         p.Kernels = (int)Kernels;
         P2Gan.Native.NativeText.Write(p.Device, P2Gan.Native.NativeRuntimeParams.DeviceCapacity, Device);
+        p.SyncBatchNorm = (int)SyncBatchNorm;
         return p;
     }
 
@@ -84,6 +92,7 @@ public sealed partial class RuntimeOptions
             MemoryFormat = (MemoryFormat)p.MemoryFormat,
             Kernels = (Kernels)p.Kernels,
             Device = P2Gan.Native.NativeText.Read(p.Device, P2Gan.Native.NativeRuntimeParams.DeviceCapacity),
+            SyncBatchNorm = p.SyncBatchNorm,
         };
     }
 }

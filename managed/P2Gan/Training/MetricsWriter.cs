@@ -13,13 +13,14 @@ internal sealed record LoggedStep(StepMetrics Metrics, float LearningRateD, floa
 /// </summary>
 internal sealed class MetricsWriter : IDisposable
 {
-    private readonly StreamWriter _writer;
+    private readonly StreamWriter? _writer; // null: in memory only (ranks other than 0 of a data-parallel run)
 
     /// <param name="path">metrics.jsonl of the run folder.</param>
     /// <param name="resumeStep">When resuming: the checkpoint's step. Lines logged after it by the
     /// interrupted process are dropped, since the resumed run logs those steps again.</param>
-    public MetricsWriter(string path, long? resumeStep = null)
+    public MetricsWriter(string? path, long? resumeStep = null)
     {
+        if (path is null) return;
         if (resumeStep is { } step && File.Exists(path))
         {
             var kept = new List<string>();
@@ -65,7 +66,7 @@ internal sealed class MetricsWriter : IDisposable
             ["images_per_second"] = Math.Round(s.ImagesPerSecond, 3),
             ["elapsed_seconds"] = Math.Round(s.ElapsedSeconds, 3),
         };
-        _writer.WriteLine(JsonSerializer.Serialize(line, TrainingJson.Options));
+        _writer?.WriteLine(JsonSerializer.Serialize(line, TrainingJson.Options));
         Record(s);
     }
 
@@ -79,11 +80,11 @@ internal sealed class MetricsWriter : IDisposable
             ["eval"] = e.Scores,
             ["eval_seconds"] = Math.Round(e.Seconds, 3),
         };
-        _writer.WriteLine(JsonSerializer.Serialize(line, TrainingJson.Options));
+        _writer?.WriteLine(JsonSerializer.Serialize(line, TrainingJson.Options));
         History.AddEval(new HistoryEval(e.Step, e.Scores));
     }
 
-    public void Dispose() => _writer.Dispose();
+    public void Dispose() => _writer?.Dispose();
 
     /// <returns>The line's step; null for a line cut by a kill.</returns>
     private static (long Step, bool IsEval)? TryParse(string line) =>

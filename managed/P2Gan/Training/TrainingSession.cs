@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using P2Gan.Datasets;
+using P2Gan.Distributed;
 
 namespace P2Gan.Training;
 
@@ -17,6 +18,11 @@ namespace P2Gan.Training;
 /// continues one. The session holds the folder's lock (one trainer per folder) and the model until it
 /// is disposed. <see cref="RunAsync"/> runs once per session. Members are not thread-safe; the events
 /// and the progress callback run on the training thread.
+/// <para>Data-parallel (docs/distributed.md): every rank of a <see cref="ProcessGroup"/> starts a session with
+/// the same settings and the group. <see cref="TrainingConfig.BatchSize"/> is the global batch, split evenly
+/// over the ranks, so that a config trains the same model at any world size. Only rank 0 writes the run
+/// folder (lock, config, metrics, samples, checkpoints) and evaluates; the others train, and rank 0
+/// decides when all stop.</para>
 /// </remarks>
 /// <example>
 /// <code>
@@ -33,7 +39,8 @@ public sealed class TrainingSession : IDisposable
     private readonly bool ownsDataset;
     private readonly ResumeTarget? resume;
     private readonly ILogger logger;
-    private readonly RunLock runLock;
+    private readonly RunLock? runLock; // rank 0's (or the only process's)
+    private readonly ProcessGroup? group;
     private readonly RunFolder folder;
     private readonly P2GanModel model;
     private readonly LoaderPosition startPosition = LoaderPosition.Start;
@@ -58,15 +65,21 @@ public sealed class TrainingSession : IDisposable
     // rotated nor set aside; moved to NAME.corrupt only when the run writes a checkpoint of the same name.
     private readonly HashSet<string> _unusable;
 
-    private TrainingSession(TrainingConfig config, ResumeTarget? resume, IImageDataset? dataset, ILogger? logger)
+    private TrainingSession(TrainingConfig config, ResumeTarget? resume, IImageDataset? dataset, ILogger? logger, ProcessGroup? group)
     {
         config.Validate();
+        if (group is not null && config.BatchSize % group.WorldSize != 0)
+        {
+            throw new ArgumentException(
+                $"invalid BatchSize {config.BatchSize}: the global batch must split evenly over the {group.WorldSize} ranks.");
+        }
         this.config = config;
+        this.group = group;
         this.resume = resume;
         this.logger = logger ?? NullLogger.Instance;
         _unusable = new HashSet<string>(resume?.Unusable ?? [],
             OperatingSystem.IsWindows() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
-        runLock = RunLock.Acquire(config.RunDir);
+        runLock = IsMain ? RunLock.Acquire(config.RunDir) : null;
         try
         {
             folder = new RunFolder(config.RunDir);
@@ -75,7 +88,7 @@ public sealed class TrainingSession : IDisposable
                 throw new ArgumentException(
                     $"invalid RunDir '{config.RunDir}': it already holds checkpoints; resume it or choose another RunDir.");
             }
-            int leftovers = folder.Checkpoints.DeleteLeftoverTemporaries();
+            int leftovers = IsMain ? folder.Checkpoints.DeleteLeftoverTemporaries() : 0;
             if (leftovers > 0) this.logger.LogWarning("Deleted {Count} unfinished checkpoint file(s) (*.tmp) of an interrupted write", leftovers);
             ownsDataset = dataset is null;
             this.dataset = dataset ?? DatasetFactory.Open(config.Dataset, new DatasetOptions
@@ -92,8 +105,8 @@ public sealed class TrainingSession : IDisposable
                     $"the model takes {config.Model.Resolution}x{config.Model.Resolution}x{config.Model.Channels}.");
             }
             model = resume is null
-                ? P2GanModel.Create(config.Model, config.Runtime)
-                : P2GanModel.Load(resume.CheckpointPath, config.Runtime);
+                ? P2GanModel.Create(config.Model, config.Runtime, group)
+                : P2GanModel.Load(resume.CheckpointPath, config.Runtime, group);
             if (resume is not null)
             {
                 TrainingState s = resume.State;
@@ -102,14 +115,14 @@ public sealed class TrainingSession : IDisposable
                     (s.Loader, s.LearningRateScale, s.NonFiniteRetries, s.SkippedImages, s.ElapsedSeconds, s.Step, s.BestMetricValue);
                 _lastCheckpoint = resume.CheckpointPath;
             }
-            File.WriteAllText(folder.ConfigPath, JsonSerializer.Serialize(config.WithFlatSettings(), TrainingJson.Indented));
-            metrics = new MetricsWriter(folder.MetricsPath, resume?.State.Step);
+            if (IsMain) File.WriteAllText(folder.ConfigPath, JsonSerializer.Serialize(config.WithFlatSettings(), TrainingJson.Indented));
+            metrics = new MetricsWriter(IsMain ? folder.MetricsPath : null, resume?.State.Step);
         }
         catch
         {
             model?.Dispose();
             if (ownsDataset) (this.dataset as IDisposable)?.Dispose();
-            runLock.Dispose();
+            runLock?.Dispose();
             throw;
         }
     }
@@ -120,11 +133,14 @@ public sealed class TrainingSession : IDisposable
     /// <param name="dataset">The training images; null opens <see cref="TrainingConfig.Dataset"/> (and disposes it
     /// with the session). Its resolution and channels must be the model's.</param>
     /// <param name="logger">Receives the run's messages; null discards them.</param>
+    /// <param name="processGroup">Train data-parallel in this group (every rank calls Start with the same
+    /// settings); null trains alone.</param>
     /// <exception cref="ArgumentException">An invalid setting, or the folder already holds checkpoints.</exception>
     /// <exception cref="RunFolderInUseException">Another session or trainer uses the folder.</exception>
     /// <exception cref="P2GanException">The native core refused the model.</exception>
-    public static TrainingSession Start(TrainingConfig config, IImageDataset? dataset = null, ILogger? logger = null) =>
-        new(config, null, dataset, logger);
+    public static TrainingSession Start(TrainingConfig config, IImageDataset? dataset = null, ILogger? logger = null,
+        ProcessGroup? processGroup = null) =>
+        new(config, null, dataset, logger, processGroup);
 
     /// <summary>Continues a run from a run folder (its newest checkpoint that loads) or a checkpoint file,
     /// with the settings stored in the checkpoint.</summary>
@@ -133,10 +149,12 @@ public sealed class TrainingSession : IDisposable
     /// may change (e.g. <c>c => c with { Steps = 5000 }</c>).</param>
     /// <param name="dataset">As in <see cref="Start"/>.</param>
     /// <param name="logger">As in <see cref="Start"/>.</param>
+    /// <param name="processGroup">As in <see cref="Start"/>: every rank resumes the same folder (on a file system
+    /// they share); a world size other than the run's continues it, not bit-exactly.</param>
     /// <exception cref="ArgumentException">Nothing to resume there, or a change of a setting that may not change.</exception>
     /// <exception cref="RunFolderInUseException">Another session or trainer uses the folder.</exception>
     public static TrainingSession Resume(string runDirOrCheckpoint, Func<TrainingConfig, TrainingConfig>? change = null,
-        IImageDataset? dataset = null, ILogger? logger = null)
+        IImageDataset? dataset = null, ILogger? logger = null, ProcessGroup? processGroup = null)
     {
         ResumeTarget target = ResumeTarget.Find(runDirOrCheckpoint, logger);
         TrainingConfig saved = target.State.Config with { RunDir = target.RunDir };
@@ -148,7 +166,7 @@ public sealed class TrainingSession : IDisposable
                 $"{string.Join(", ", refused)} cannot change on resume (the run continues with its checkpoint's settings); " +
                 $"changeable: {string.Join(", ", TrainingConfig.ChangeableOnResume)}.");
         }
-        return new TrainingSession(changed, target, dataset, logger);
+        return new TrainingSession(changed, target, dataset, logger, processGroup);
     }
 
     /// <summary>Continues the run of <paramref name="target"/> with <paramref name="config"/> (the stored
@@ -157,8 +175,13 @@ public sealed class TrainingSession : IDisposable
     /// <param name="config">The settings; <see cref="TrainingConfig.RunDir"/> must be the target's run folder.</param>
     /// <param name="dataset">As in <see cref="Start"/>.</param>
     /// <param name="logger">As in <see cref="Start"/>.</param>
-    public static TrainingSession Resume(ResumeTarget target, TrainingConfig config, IImageDataset? dataset = null, ILogger? logger = null) =>
-        new(config with { RunDir = target.RunDir }, target, dataset, logger);
+    /// <param name="processGroup">As in <see cref="Start"/>.</param>
+    public static TrainingSession Resume(ResumeTarget target, TrainingConfig config, IImageDataset? dataset = null, ILogger? logger = null,
+        ProcessGroup? processGroup = null) =>
+        new(config with { RunDir = target.RunDir }, target, dataset, logger, processGroup);
+
+    /// <summary>Whether this process writes the run folder: rank 0 of a data-parallel run, or the only process.</summary>
+    public bool IsMain => group is null || group.IsMain;
 
     /// <summary>The run's settings.</summary>
     public TrainingConfig Config => config;
@@ -206,7 +229,7 @@ public sealed class TrainingSession : IDisposable
         metrics.Dispose();
         model.Dispose();
         if (ownsDataset) (dataset as IDisposable)?.Dispose();
-        runLock.Dispose();
+        runLock?.Dispose();
     }
 
     private TrainingResult RunSteps(CancellationToken stop, IProgress<TrainingProgress>? progress)
@@ -222,15 +245,20 @@ public sealed class TrainingSession : IDisposable
                 logger.LogWarning("Renamed {Path} to *.abandoned: it is later than the resumed step {Step}", old, resume.State.Step);
             }
         }
+        if (group is not null)
+        {
+            logger.LogInformation("Rank {Rank} of {World}: batch {Local} of the global {Batch}", group.Rank, group.WorldSize,
+                LocalBatch, config.BatchSize);
+        }
         logger.LogInformation(
             "Training to step {Steps}, batch {Batch}, {Dataset} at {Res}x{Res}x{C}, device {Device}, native {Version}; run folder {RunDir}",
             config.Steps, config.BatchSize, dataset.Description, config.Model.Resolution, config.Model.Resolution,
             config.Model.Channels, model.Runtime.Device, P2GanModel.NativeVersion, folder.Root);
 
-        using var evaluator = new TrainingEvaluator(config, dataset, logger);
+        using TrainingEvaluator? evaluator = IsMain ? new TrainingEvaluator(config, dataset, logger) : null;
         var grid = new FixedSampleGrid(dataset, config.Model.Seed);
         bool useEma = model.Options.EmaDecay > 0;
-        var shape = TensorShape.Nchw(config.BatchSize, dataset.Channels, dataset.Resolution, dataset.Resolution);
+        var shape = TensorShape.Nchw(LocalBatch, dataset.Channels, dataset.Resolution, dataset.Resolution);
         DataLoader loader = NewLoader(position);
         try
         {
@@ -251,12 +279,13 @@ public sealed class TrainingSession : IDisposable
             var batch = new float[loader.BatchElementCount];
             while (step < config.Steps)
             {
-                if (stop.IsCancellationRequested) { interrupted = true; break; }
+                if (StopRequested(stop)) { interrupted = true; break; }
                 (float lrD, float lrG) = ApplyLearningRates(model, step);
                 float? emaDecay = useEma ? ApplyEmaDecay(model, step) : null;
 
                 // Copied into one reused buffer: the loader recycles its own (no allocation per step).
-                try { loader.NextBatch(batch, stop); }
+                // In a group, stopping is decided above for all ranks at once: one that left here alone would leave the others waiting.
+                try { loader.NextBatch(batch, group is null ? stop : CancellationToken.None); }
                 catch (OperationCanceledException) when (stop.IsCancellationRequested) { interrupted = true; break; }
 
                 StepMetrics m;
@@ -293,7 +322,7 @@ public sealed class TrainingSession : IDisposable
                 if (m.Step == config.Steps) break; // the end writes its own grid and checkpoint
                 if (m.Step % config.SampleEvery == 0) WriteGridAndPlot(model, grid, metrics, folder, useEma);
                 // Before the step checkpoint, so that it records the best value this evaluation may set.
-                if (evaluator.IsDueAt(m.Step)) EvaluateAndKeepBest(model, loader, evaluator, metrics, folder, useEma);
+                if (evaluator?.IsDueAt(m.Step) == true) EvaluateAndKeepBest(model, loader, evaluator, metrics, folder, useEma);
                 if (m.Step % config.CheckpointEvery == 0) SaveCheckpoint(model, loader, folder.Checkpoints.StepPath(m.Step), folder);
             }
             _clock.Stop();
@@ -307,14 +336,16 @@ public sealed class TrainingSession : IDisposable
             if (interrupted)
             {
                 if (_lastSavedStep != model.Step) SaveCheckpoint(model, loader, folder.Checkpoints.StepPath(model.Step), folder);
+                group?.Barrier(); // every rank returns once rank 0's checkpoint is on disk
                 logger.LogInformation("Stopped; continue with TrainingSession.Resume or p2gan train --resume {RunDir}", folder.Root);
                 return new TrainingResult(TrainingOutcome.Stopped, model.Step, Elapsed, _lastCheckpoint!, _lastEvaluation);
             }
-            if (evaluator.IsDueAtEnd)
+            if (evaluator?.IsDueAtEnd == true)
             {
                 EvaluateAndKeepBest(model, loader, evaluator, metrics, folder, useEma);
             }
             SaveCheckpoint(model, loader, folder.Checkpoints.FinalPath, folder);
+            group?.Barrier();
             logger.LogInformation("Finished at step {Step} in {Seconds:F1} s of training", model.Step, Elapsed);
             LogSummary(model.Step, useEma);
             return new TrainingResult(TrainingOutcome.Completed, model.Step, Elapsed, _lastCheckpoint!, _lastEvaluation);
@@ -326,12 +357,27 @@ public sealed class TrainingSession : IDisposable
     }
 
     private DataLoader NewLoader(LoaderPosition position) =>
-        new(dataset, config.BatchSize, config.Model.Seed, position, new DataLoaderOptions
+        new(dataset, LocalBatch, config.Model.Seed, position, new DataLoaderOptions
         {
             PrefetchBatches = config.PrefetchBatches,
             DecodeThreads = config.DecodeThreads,
             HorizontalFlip = config.HorizontalFlip,
+            Rank = group?.Rank ?? 0,
+            WorldSize = group?.WorldSize ?? 1,
         });
+
+    /// <summary>This rank's share of the global batch.</summary>
+    private int LocalBatch => config.BatchSize / (group?.WorldSize ?? 1);
+
+    /// <summary>Whether to stop before the next step; in a group, rank 0's token decides for every rank
+    /// (one byte broadcast per step), so that all stop at the same step.</summary>
+    private bool StopRequested(CancellationToken stop)
+    {
+        if (group is null) return stop.IsCancellationRequested;
+        Span<byte> decision = [(byte)(group.IsMain && stop.IsCancellationRequested ? 1 : 0)];
+        group.Broadcast(decision);
+        return decision[0] != 0;
+    }
 
     /// <summary>Sets the rates of the step that follows <paramref name="step"/> completed steps.</summary>
     private (float D, float G) ApplyLearningRates(P2GanModel model, long step)
@@ -407,6 +453,12 @@ public sealed class TrainingSession : IDisposable
 
     private void SaveCheckpoint(P2GanModel model, DataLoader loader, string path, RunFolder folder, bool isBest = false)
     {
+        if (!IsMain)
+        {
+            // Rank 0 writes it; the others know its path for their result.
+            if (!isBest) (_lastSavedStep, _lastCheckpoint) = (model.Step, Path.GetFullPath(path));
+            return;
+        }
         var state = new TrainingState
         {
             Step = model.Step,
@@ -444,6 +496,7 @@ public sealed class TrainingSession : IDisposable
 
     private void WriteGridAndPlot(P2GanModel model, FixedSampleGrid grid, MetricsWriter metrics, RunFolder folder, bool useEma)
     {
+        if (!IsMain) return;
         string path = folder.SamplePath(model.Step);
         grid.Write(model, path, useEma);
         ArtifactWritten?.Invoke(this, new TrainingArtifactEventArgs(TrainingArtifactKind.Samples, path, model.Step));

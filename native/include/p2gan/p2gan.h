@@ -46,7 +46,7 @@ extern "C" {
  * bumps the major. A binding written for major.minor runs on any library with the same
  * major and a minor at least its own. p2gan_abi_version() returns (major << 16) | minor. */
 #define P2GAN_ABI_VERSION_MAJOR 3
-#define P2GAN_ABI_VERSION_MINOR 2
+#define P2GAN_ABI_VERSION_MINOR 3
 #define P2GAN_ABI_VERSION ((P2GAN_ABI_VERSION_MAJOR << 16) | P2GAN_ABI_VERSION_MINOR)
 
 /* Structs: every struct passed to or from the library starts with uint32_t struct_size,
@@ -146,6 +146,7 @@ typedef struct p2gan_runtime_params {
     int32_t memory_format;      /* Layout of the activations inside the networks. default P2GAN_MEMORY_FORMAT_CONTIGUOUS; enum p2gan_memory_format */
     int32_t kernels;            /* Fast paths, or the reference LibTorch operations they are tested against. default P2GAN_KERNELS_FAST; enum p2gan_kernels */
     char device[32];            /* Device: "cpu", "cuda" or "cuda:N"; NUL-terminated. default "cpu" */
+    int32_t sync_batch_norm;    /* In a process group: 1 computes AdaIN's batch statistics over every rank's batch (what one process with the global batch computes), 0 over each rank's own batch. default 1; values 0 1 */
 } p2gan_runtime_params;
 #define P2GAN_RUNTIME_PARAMS_SIZE_V3_0 52
 
@@ -344,6 +345,43 @@ P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_checkpoint_read_params(const 
 /* Writes every weight and buffer of D, G (and G_ema when on) to a safetensors file with
  * PyTorch-style names (docs/architecture.md). */
 P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_model_export_safetensors(p2gan_model* model, const char* path);
+
+/* ---- distributed: data-parallel training (docs/distributed.md) ----------------- */
+
+typedef struct p2gan_process_group p2gan_process_group;
+
+/* Joins a process group of world_size ranks as `rank`; every rank calls it with the same
+ * backend, init_method and world_size. backend: "gloo" (CPU tensors). init_method:
+ *   "tcp://HOST:PORT"  rank 0 serves the rendezvous store on HOST:PORT, the others connect;
+ *   "file:///PATH"     a store file on a file system every rank sees (a new run needs a new file);
+ *   "env://"           torchrun's RANK, WORLD_SIZE, MASTER_ADDR and MASTER_PORT (and its agent
+ *                      store); rank and world_size must be -1 or agree with them.
+ * timeout_ms (> 0) bounds the rendezvous and every collective call: when a rank does not
+ * arrive, dies or hangs, the others fail with P2GAN_STATUS_IO_ERROR within it, naming the
+ * call. Free with p2gan_process_group_destroy; models attached to it keep it alive. */
+P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_process_group_create(const char* backend, const char* init_method,
+                                                                       int32_t rank, int32_t world_size, int32_t timeout_ms,
+                                                                       p2gan_process_group** out_group);
+/* Accepts NULL. */
+P2GAN_API void p2gan_process_group_destroy(p2gan_process_group* group);
+P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_process_group_info(const p2gan_process_group* group, int32_t* out_rank,
+                                                                     int32_t* out_world_size);
+/* Collective: returns when every rank has called it. */
+P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_process_group_barrier(p2gan_process_group* group);
+/* Collective: copies root's `size` bytes at data to every rank's data (1 <= size <= 2^30;
+ * every rank passes the same size, else P2GAN_STATUS_INVALID_ARGUMENT on every rank). */
+P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_process_group_broadcast(p2gan_process_group* group, void* data,
+                                                                          size_t size, int32_t root);
+/* Collective: makes the model train data-parallel in group; every rank calls it with a model
+ * of the same settings (a difference is P2GAN_STATUS_INVALID_ARGUMENT naming the field).
+ * It copies rank 0's weights, buffers, optimizer state, step and random state to every rank,
+ * and so does each later p2gan_model_restore. From then on each train step (a collective)
+ * averages the gradients of the updated network over the ranks, draws its noise for the
+ * global batch and uses this rank's slice, and, with the runtime's sync_batch_norm, computes
+ * AdaIN's batch statistics over the global batch: N ranks with batch B/N each compute what
+ * one process with batch B computes. Every rank must pass a batch of the same size. The
+ * metrics a step returns are global means. group NULL detaches. */
+P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_model_set_process_group(p2gan_model* model, p2gan_process_group* group);
 
 /* ---- evaluation: feature networks ------------------------------------------------
  * A feature network maps images [B, C, H, W] in [-1, 1] (any C in {1, 3}, any H = W >= 8;

@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "dist/process_group.h"
 #include "eval/feature_net.h"
 #include "eval/fmnist_classifier.h"
 #include "p2gan/p2gan.h"
@@ -26,4 +27,9 @@ struct p2gan_feature_net {
 struct p2gan_classifier {
     explicit p2gan_classifier(std::unique_ptr<p2gan::FmnistClassifier> c) : classifier(std::move(c)) {}
     std::unique_ptr<p2gan::FmnistClassifier> classifier;
+};
+
+struct p2gan_process_group {
+    explicit p2gan_process_group(std::shared_ptr<p2gan::ProcessGroup> g) : group(std::move(g)) {}
+    std::shared_ptr<p2gan::ProcessGroup> group;  // shared with the models attached to it
 };

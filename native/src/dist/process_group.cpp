@@ -1,6 +1,8 @@
 #include "dist/process_group.h"
 
+#include <algorithm>
 #include <cstdlib>
+#include <cstring>
 
 #include "runtime/errors.h"
 
@@ -59,6 +61,47 @@ Rendezvous rendezvous_from_environment() {
     return r;
 }
 
+Rendezvous rendezvous_from_init_method(const std::string& backend, const std::string& init_method, int rank,
+                                       int world_size, std::chrono::milliseconds timeout) {
+    Rendezvous r;
+    const auto starts_with = [&](const char* prefix) { return init_method.rfind(prefix, 0) == 0; };
+    if (init_method == "env://") {
+        r = rendezvous_from_environment();
+        if ((rank != -1 && rank != r.rank) || (world_size != -1 && world_size != r.world_size)) {
+            fail_invalid("rank " + std::to_string(rank) + " of " + std::to_string(world_size) +
+                         " disagrees with the environment's RANK " + std::to_string(r.rank) + " and WORLD_SIZE " +
+                         std::to_string(r.world_size) + " (pass -1 to take them)");
+        }
+    } else if (starts_with("tcp://")) {
+        const auto address = init_method.substr(6);
+        const auto colon = address.rfind(':');
+        if (colon == std::string::npos || colon == 0) fail_invalid("init method \"" + init_method + "\" has no HOST:PORT");
+        r.host = address.substr(0, colon);
+        if (r.host.size() > 2 && r.host.front() == '[' && r.host.back() == ']') r.host = r.host.substr(1, r.host.size() - 2);
+        const auto port_text = address.substr(colon + 1);
+        char* end = nullptr;
+        const long port = std::strtol(port_text.c_str(), &end, 10);
+        if (port_text.empty() || *end != '\0' || port < 1 || port > 65535) {
+            fail_invalid("init method \"" + init_method + "\": the port must be a number in [1, 65535]");
+        }
+        r.port = static_cast<int>(port);
+        r.rank = rank;
+        r.world_size = world_size;
+    } else if (starts_with("file://")) {
+        r.store_file = init_method.substr(7);
+        if (r.store_file.empty() || r.store_file.front() != '/') {
+            fail_invalid("init method \"" + init_method + "\" must name an absolute path (file:///PATH)");
+        }
+        r.rank = rank;
+        r.world_size = world_size;
+    } else {
+        fail_invalid("init method \"" + init_method + "\" is not one of tcp://HOST:PORT, file:///PATH and env://");
+    }
+    r.backend = backend;
+    r.timeout = timeout;
+    return r;
+}
+
 #ifdef P2GAN_HAVE_GLOO
 
 bool process_group_backend_available(const std::string& backend) { return backend == "gloo"; }
@@ -67,7 +110,8 @@ struct ProcessGroup::Impl {
     c10::intrusive_ptr<c10d::ProcessGroupGloo> group;
 };
 
-ProcessGroup::ProcessGroup(const Rendezvous& r) : impl_(std::make_unique<Impl>()), rank_(r.rank), world_size_(r.world_size) {
+ProcessGroup::ProcessGroup(const Rendezvous& r)
+    : impl_(std::make_unique<Impl>()), rank_(r.rank), world_size_(r.world_size), timeout_(r.timeout) {
     validate(r);
     try {
         c10::intrusive_ptr<c10d::Store> store;
@@ -92,14 +136,27 @@ ProcessGroup::ProcessGroup(const Rendezvous& r) : impl_(std::make_unique<Impl>()
     } catch (const Error&) {
         throw;
     } catch (const std::exception& e) {
+        std::string message = e.what();
+        if (const auto cut = message.find("\nException raised from"); cut != std::string::npos) message.resize(cut);
         fail(P2GAN_STATUS_IO_ERROR, "rank " + std::to_string(r.rank) + " of " + std::to_string(r.world_size) +
-                                        " could not join the process group: " + e.what());
+                                        " could not join the process group: " + message);
     }
+}
+
+void ProcessGroup::fail_collective(const char* what, const std::exception& e) const {
+    // Gloo names a peer by address only; with two ranks the culprit is known.
+    const std::string peer = world_size_ == 2 ? "rank " + std::to_string(1 - rank_) : "another rank";
+    std::string message = e.what();
+    if (const auto cut = message.find("\nException raised from"); cut != std::string::npos) message.resize(cut);
+    fail(P2GAN_STATUS_IO_ERROR, "rank " + std::to_string(rank_) + " of " + std::to_string(world_size_) + ": " + what +
+                                    " failed: " + peer + " died, hung or timed out (timeout " +
+                                    std::to_string(timeout_.count() / 1000.0).substr(0, 6) + " s): " + message);
 }
 
 ProcessGroup::~ProcessGroup() = default;
 
-void ProcessGroup::bucketed(const std::vector<torch::Tensor>& tensors, Collective op, int root, int64_t bucket_bytes) {
+void ProcessGroup::bucketed(const std::vector<torch::Tensor>& tensors, Collective op, const char* what, int root,
+                            int64_t bucket_bytes) {
     if (bucket_bytes <= 0) fail_invalid("bucket_bytes must be positive");
     if (root < 0 || root >= world_size_) fail_invalid("root must be a rank, got " + std::to_string(root));
     last_calls_ = 0;
@@ -129,8 +186,7 @@ void ProcessGroup::bucketed(const std::vector<torch::Tensor>& tensors, Collectiv
                 impl_->group->broadcast(flat, options)->wait();
             }
         } catch (const std::exception& e) {
-            fail(P2GAN_STATUS_IO_ERROR, "rank " + std::to_string(rank_) + " of " + std::to_string(world_size_) +
-                                            ": a collective call failed (a rank died or timed out?): " + e.what());
+            fail_collective(what, e);
         }
         ++last_calls_;
         int64_t offset = 0;
@@ -143,19 +199,20 @@ void ProcessGroup::bucketed(const std::vector<torch::Tensor>& tensors, Collectiv
     }
 }
 
-void ProcessGroup::allreduce_sum(const std::vector<torch::Tensor>& tensors, int64_t bucket_bytes) {
-    bucketed(tensors, Collective::Sum, 0, bucket_bytes);
+void ProcessGroup::allreduce_sum(const std::vector<torch::Tensor>& tensors, const char* what, int64_t bucket_bytes) {
+    bucketed(tensors, Collective::Sum, what, 0, bucket_bytes);
 }
 
-void ProcessGroup::allreduce_mean(const std::vector<torch::Tensor>& tensors, int64_t bucket_bytes) {
-    bucketed(tensors, Collective::Sum, 0, bucket_bytes);
+void ProcessGroup::allreduce_mean(const std::vector<torch::Tensor>& tensors, const char* what, int64_t bucket_bytes) {
+    bucketed(tensors, Collective::Sum, what, 0, bucket_bytes);
     if (world_size_ == 1) return;
     torch::NoGradGuard no_grad;
     for (const auto& t : tensors) t.div_(world_size_);
 }
 
-void ProcessGroup::broadcast(const std::vector<torch::Tensor>& tensors, int root, int64_t bucket_bytes) {
-    bucketed(tensors, Collective::Broadcast, root, bucket_bytes);
+void ProcessGroup::broadcast(const std::vector<torch::Tensor>& tensors, const char* what, int root,
+                             int64_t bucket_bytes) {
+    bucketed(tensors, Collective::Broadcast, what, root, bucket_bytes);
 }
 
 void ProcessGroup::barrier() {
@@ -163,8 +220,23 @@ void ProcessGroup::barrier() {
     try {
         impl_->group->barrier()->wait();
     } catch (const std::exception& e) {
-        fail(P2GAN_STATUS_IO_ERROR, "rank " + std::to_string(rank_) + ": barrier failed: " + e.what());
+        fail_collective("the barrier", e);
     }
+}
+
+std::string ProcessGroup::broadcast_string(const std::string& mine, const char* what, int root) {
+    auto length = torch::tensor({static_cast<int64_t>(mine.size())}, torch::kInt64);
+    broadcast({length}, what, root);
+    auto bytes = torch::zeros({std::max<int64_t>(length.item<int64_t>(), 1)}, torch::kUInt8);
+    if (rank_ == root) std::memcpy(bytes.data_ptr(), mine.data(), mine.size());
+    broadcast({bytes}, what, root);
+    return std::string(reinterpret_cast<const char*>(bytes.data_ptr()), static_cast<size_t>(length.item<int64_t>()));
+}
+
+int ProcessGroup::count_ranks(bool flag, const char* what) {
+    auto count = torch::tensor({flag ? 1 : 0}, torch::kInt32);
+    allreduce_sum({count}, what);
+    return count.item<int32_t>();
 }
 
 #else  // no Gloo headers: the layer exists, creating a group is refused
@@ -175,11 +247,16 @@ struct ProcessGroup::Impl {};
 
 ProcessGroup::ProcessGroup(const Rendezvous& r) { validate(r); }
 ProcessGroup::~ProcessGroup() = default;
-void ProcessGroup::bucketed(const std::vector<torch::Tensor>&, Collective, int, int64_t) {}
-void ProcessGroup::allreduce_sum(const std::vector<torch::Tensor>&, int64_t) {}
-void ProcessGroup::allreduce_mean(const std::vector<torch::Tensor>&, int64_t) {}
-void ProcessGroup::broadcast(const std::vector<torch::Tensor>&, int, int64_t) {}
+void ProcessGroup::bucketed(const std::vector<torch::Tensor>&, Collective, const char*, int, int64_t) {}
+void ProcessGroup::fail_collective(const char* what, const std::exception& e) const {
+    fail(P2GAN_STATUS_IO_ERROR, std::string(what) + " failed: " + e.what());
+}
+void ProcessGroup::allreduce_sum(const std::vector<torch::Tensor>&, const char*, int64_t) {}
+void ProcessGroup::allreduce_mean(const std::vector<torch::Tensor>&, const char*, int64_t) {}
+void ProcessGroup::broadcast(const std::vector<torch::Tensor>&, const char*, int, int64_t) {}
 void ProcessGroup::barrier() {}
+std::string ProcessGroup::broadcast_string(const std::string& mine, const char*, int) { return mine; }
+int ProcessGroup::count_ranks(bool flag, const char*) { return flag ? 1 : 0; }
 
 #endif
 

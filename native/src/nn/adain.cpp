@@ -28,7 +28,8 @@ StyleStatistics AdaINImpl::style(const torch::Tensor& codes) {
 }
 
 torch::Tensor AdaINImpl::forward(const torch::Tensor& features, const torch::Tensor& codes) {
-    const auto normalized = norm(features);
+    const bool synchronized = statistics_sync != nullptr && is_training() && statistics_sync->world_size() > 1;
+    const auto normalized = synchronized ? synchronized_batch_norm(features, *norm, *statistics_sync) : norm(features);
     const auto st = style(codes);
     const auto batch = features.size(0);
     return normalized * st.std.view({batch, channels_, 1, 1}) + st.mean.view({batch, channels_, 1, 1});

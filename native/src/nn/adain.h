@@ -6,6 +6,9 @@
 
 #include <torch/torch.h>
 
+#include <memory>
+
+#include "nn/batch_statistics_sync.h"
 #include "nn/network_config.h"
 
 namespace p2gan {
@@ -29,6 +32,8 @@ public:
 
     torch::nn::BatchNorm2d norm{nullptr};
     torch::nn::Linear posterior{nullptr};
+    // Set in data-parallel training: training-mode statistics over every rank's batch.
+    std::shared_ptr<BatchStatisticsSync> statistics_sync;
 
 private:
     int64_t channels_;

@@ -65,17 +65,6 @@ void set_lr(torch::optim::Adam& opt, double lr) {
     }
 }
 
-// The loss's value, read once: one of the step's host synchronisations (docs/architecture.md).
-double finite_value(const torch::Tensor& loss, const char* name) {
-    const double value = loss.item<double>();
-    if (!std::isfinite(value)) {
-        fail(P2GAN_STATUS_NON_FINITE_LOSS,
-             std::string(name) + " is not finite; this update was skipped (lower the learning rate "
-                                 "or resume from an earlier checkpoint)");
-    }
-    return value;
-}
-
 // z = mu(x_r) + sigma(x_r) e' (the posterior promotion), or z ~ P_c from the same e' when
 // the promotion is off (an ablation).
 torch::Tensor promoted_codes(const p2gan_model_params& p, const Priors& priors, const Posterior& real,
@@ -149,14 +138,14 @@ bool Model::generator_update_due() const {
 DiscriminatorStep Model::discriminator_step(const torch::Tensor& real) {
     const auto batch = real.size(0);
     const bool sampled = params_.distance_estimator == P2GAN_DISTANCE_SAMPLED;
-    const auto noise = randn({batch, params_.noise_dim});
-    const auto code_noise = randn({batch, params_.posterior_dim});
+    const auto noise = randn_for_batch(batch, params_.noise_dim);
+    const auto code_noise = randn_for_batch(batch, params_.posterior_dim);
 
     opt_d_->zero_grad();
     std::optional<torch::Tensor> real_e, fake_e;
     if (sampled) {
-        real_e = randn({batch, params_.posterior_dim});
-        fake_e = randn({batch, params_.posterior_dim});
+        real_e = randn_for_batch(batch, params_.posterior_dim);
+        fake_e = randn_for_batch(batch, params_.posterior_dim);
     }
     Posterior real_post, fake_post;
     torch::Tensor loss;
@@ -172,9 +161,10 @@ DiscriminatorStep Model::discriminator_step(const torch::Tensor& real) {
         fake_post = d_(fake);
         loss = discriminator_loss(real_post, fake_post, priors_, real_e, fake_e);
     }
-    const double loss_d = finite_value(loss, "L_D");
+    const double loss_d = global_loss(loss, "L_D", batch);
     mark_phase(&StepTimings::d_forward_ms);
     loss.backward();
+    average_gradients(*d_, "averaging D's gradients");
     mark_phase(&StepTimings::d_backward_ms);
     optimizer_step(*opt_d_);
     mark_phase(&StepTimings::optimizer_ms);
@@ -186,13 +176,13 @@ DiscriminatorStep Model::discriminator_step(const torch::Tensor& real) {
 GeneratorStep Model::generator_step(const torch::Tensor& real) {
     const auto batch = real.size(0);
     const bool sampled = params_.distance_estimator == P2GAN_DISTANCE_SAMPLED;
-    const auto noise = randn({batch, params_.noise_dim});
-    const auto code_noise = randn({batch, params_.posterior_dim});
+    const auto noise = randn_for_batch(batch, params_.noise_dim);
+    const auto code_noise = randn_for_batch(batch, params_.posterior_dim);
 
     FrozenScope frozen(*d_);
     opt_g_->zero_grad();
     std::optional<torch::Tensor> e;
-    if (sampled) e = randn({batch, params_.posterior_dim});
+    if (sampled) e = randn_for_batch(batch, params_.posterior_dim);
     torch::Tensor l_adv, l_z, l_g;
     {
         AutocastScope autocast(device_, runtime_.precision);
@@ -207,9 +197,10 @@ GeneratorStep Model::generator_step(const torch::Tensor& real) {
         l_z = latent_loss(fake_post, real_post);
         l_g = l_adv + params_.lambda_z * l_z;
     }
-    const double loss_g = finite_value(l_g, "L_G");
+    const double loss_g = global_loss(l_g, "L_G", batch);
     mark_phase(&StepTimings::g_forward_ms);
     l_g.backward();
+    average_gradients(*g_, "averaging G's gradients");
     mark_phase(&StepTimings::g_backward_ms);
     optimizer_step(*opt_g_);
     update_ema();
@@ -371,9 +362,10 @@ p2gan_step_metrics Model::train_step_unguarded(const torch::Tensor& real_cpu) {
     }
     // Every remaining metric in one read from the device.
     const auto f32 = [](const torch::Tensor& t) { return t.to(torch::kFloat32); };
-    const auto values = torch::stack({f32(d.real.mu.mean()), f32(d.real.sigma.mean()), f32(d.fake.mu.mean()),
-                                      f32(d.fake.sigma.mean()), f32(l_adv), f32(l_z)})
-                            .to(torch::kCPU);
+    auto values = torch::stack({f32(d.real.mu.mean()), f32(d.real.sigma.mean()), f32(d.fake.mu.mean()),
+                                f32(d.fake.sigma.mean()), f32(l_adv), f32(l_z)})
+                      .to(torch::kCPU);
+    average_metrics(values);
     const auto v = values.accessor<float, 1>();
     m.real_mu_mean = v[0];
     m.real_sigma_mean = v[1];
@@ -492,6 +484,7 @@ void Model::load_state(torch::serialize::InputArchive& archive) {
     archive.read("rng_state", rng_state);
     step_ = step.item<int64_t>();
     rng_.set_state(rng_state.cpu());  // the archive may have been mapped to another device
+    if (group_ != nullptr) broadcast_state();  // every rank continues from rank 0's checkpoint
     // The restored optimizer groups carry the saved learning rates.
     params_.lr_d = static_cast<float>(
         static_cast<torch::optim::AdamOptions&>(opt_d_->param_groups()[0].options()).lr());

@@ -12,6 +12,7 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
+#include "dist/process_group.h"
 #include "nn/discriminator.h"
 #include "nn/generator.h"
 #include "train/losses.h"
@@ -87,6 +88,12 @@ public:
                               const torch::Tensor& code_a, const torch::Tensor& code_b,
                               int64_t steps, bool use_ema);
 
+    // Data-parallel training (train/data_parallel.cpp, p2gan_model_set_process_group). Collective:
+    // checks that every rank's settings equal rank 0's, then copies rank 0's state to every
+    // rank. nullptr detaches.
+    void set_process_group(std::shared_ptr<ProcessGroup> group);
+    const std::shared_ptr<ProcessGroup>& process_group() const { return group_; }
+
     // Everything a checkpoint holds, in and out of a LibTorch archive.
     void save_state(torch::serialize::OutputArchive& archive);
     void load_state(torch::serialize::InputArchive& archive);
@@ -102,6 +109,16 @@ public:
 
 private:
     torch::Tensor randn(at::IntArrayRef shape);
+    // [batch, dim] normal draws for this rank's batch: in a process group, drawn for the global
+    // batch and sliced, so that every rank's stream stays the single-process one.
+    torch::Tensor randn_for_batch(int64_t batch, int64_t dim);
+    // A loss's value over the global batch (the mean of the ranks' means: equal batches); every
+    // rank refuses the step when any rank's loss is not finite or the batches differ.
+    double global_loss(const torch::Tensor& loss, const char* name, int64_t batch);
+    void average_gradients(torch::nn::Module& network, const char* what);
+    void average_metrics(torch::Tensor& values);
+    // Copies rank 0's weights, buffers, optimizer state, step and RNG to every rank.
+    void broadcast_state();
     Generator& generator_for(bool use_ema);
     void update_ema();
     void optimizer_step(torch::optim::Adam& optimizer);
@@ -123,6 +140,7 @@ private:
     Generator g_ema_{nullptr};
     std::unique_ptr<torch::optim::Adam> opt_d_, opt_g_;
     int64_t step_ = 0;
+    std::shared_ptr<ProcessGroup> group_;
     StepTimings timings_;
     bool profiling_ = false;
     std::chrono::steady_clock::time_point phase_start_ = std::chrono::steady_clock::now();
