@@ -17,7 +17,11 @@ public sealed unsafe partial class P2GanModel
             t.StructSize = (uint)sizeof(NativeStepTimings);
             NativeStatus.ThrowIfFailed(NativeMethods.p2gan_model_last_step_timings(_handle, &t));
             return new StepTimings(t.Synchronized != 0, t.TransferMs, t.DForwardMs, t.DBackwardMs,
-                t.GForwardMs, t.GBackwardMs, t.OptimizerMs, t.TotalMs);
+                t.GForwardMs, t.GBackwardMs, t.OptimizerMs, t.TotalMs)
+            {
+                CommunicationMs = t.CommunicationMs,
+                CommunicationBytes = t.CommunicationBytes,
+            };
         }
     }
 

@@ -18,4 +18,12 @@ public sealed record StepTimings(
     double GForwardMs,
     double GBackwardMs,
     double OptimizerMs,
-    double TotalMs);
+    double TotalMs)
+{
+    /// <summary>In a process group: the time of the step's collective calls (gradient averaging,
+    /// synchronised batch statistics, loss consensus), part of the phases above; 0 alone.</summary>
+    public double CommunicationMs { get; init; }
+
+    /// <summary>In a process group: the bytes this rank sent into the step's collective calls; 0 alone.</summary>
+    public long CommunicationBytes { get; init; }
+}

@@ -197,6 +197,12 @@ internal unsafe struct NativeStepTimings
 
     /// <summary>the whole call, metrics included</summary>
     public double TotalMs;
+
+    /// <summary>in a process group: time in collective calls (part of the phases above)</summary>
+    public double CommunicationMs;
+
+    /// <summary>in a process group: bytes this rank sent into collective calls</summary>
+    public long CommunicationBytes;
 }
 
 /// <summary>Blittable mirror of <c>p2gan_losses</c>: Losses of one evaluation-mode pass (p2gan_model_forward; the caller sets struct_size).</summary>

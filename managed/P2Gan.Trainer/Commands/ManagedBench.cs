@@ -14,12 +14,14 @@ internal static class ManagedBench
     private const int ProfilingSteps = 5; // the extra synchronized pass on CUDA
     private const int PeakGemmSize = 2048;
 
-    public static Dictionary<string, object?> Run(BenchSettings s, CancellationToken cancellationToken)
+    /// <param name="group">Run as one rank of a data-parallel group: every rank steps on its own --batch
+    /// images and the result gains a "distributed" section (complete on rank 0).</param>
+    public static Dictionary<string, object?> Run(BenchSettings s, CancellationToken cancellationToken, P2Gan.Distributed.ProcessGroup? group = null)
     {
         P2GanModel model;
         try
         {
-            model = P2GanModel.Create(s.Model, s.Runtime);
+            model = P2GanModel.Create(s.Model, s.Runtime, group);
         }
         catch (P2GanInvalidArgumentException e)
         {
@@ -133,7 +135,35 @@ internal static class ManagedBench
             ["last"] = rssLast,
         };
         result["config"] = s.ToJsonConfig();
+        if (model.ProcessGroup is { } g) result["distributed"] = Distributed(g, s, medianMs, phases);
         return result;
+    }
+
+    /// <summary>Each rank's rate (gathered on every rank by one broadcast per rank), the total, and the
+    /// step's collective calls.</summary>
+    private static Dictionary<string, object?> Distributed(P2Gan.Distributed.ProcessGroup group, BenchSettings s, double medianMs,
+        List<StepTimings> phases)
+    {
+        double mine = s.Batch / (medianMs / 1e3);
+        var rates = new double[group.WorldSize];
+        var buffer = new byte[sizeof(double)];
+        for (int rank = 0; rank < group.WorldSize; rank++)
+        {
+            BitConverter.TryWriteBytes(buffer, mine);
+            group.Broadcast(buffer, rank);
+            rates[rank] = BitConverter.ToDouble(buffer);
+        }
+        return new Dictionary<string, object?>
+        {
+            ["world_size"] = group.WorldSize,
+            ["batch_per_rank"] = s.Batch,
+            ["global_batch"] = s.Batch * group.WorldSize,
+            ["rank_images_per_second"] = rates,
+            // The ranks step together: the global batch per (rank 0's) median step.
+            ["total_images_per_second"] = s.Batch * group.WorldSize / (medianMs / 1e3),
+            ["communication_ms_per_step"] = Median(phases.Select(p => p.CommunicationMs)),
+            ["communication_bytes_per_step"] = Median(phases.Select(p => (double)p.CommunicationBytes)),
+        };
     }
 
     /// <summary>Uniform [-1, 1) from splitmix64 of (seed, index): the driver's images exactly.</summary>

@@ -48,7 +48,7 @@ internal static class TrainCliOptions
             CliOption.Value(s.Name, SettingHelp.HelpName(s), SettingHelp.HelpText(s), DefaultText(defaults, s.Name)));
         var runtime = RuntimeOptions.Settings.Select(s =>
             CliOption.Value(s.Name, SettingHelp.HelpName(s), SettingHelp.HelpText(s), DefaultText(defaults, s.Name)));
-        return [.. trainer, .. model, .. runtime, .. LoggingOptions.Options];
+        return [.. trainer, .. model, .. runtime, .. LaunchOptions.Options, .. LoggingOptions.Options];
     }
 
     /// <summary>The default shown in help for option <paramref name="name"/>: its value in

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using P2Gan.Datasets;
+using P2Gan.Distributed;
 using P2Gan.Trainer.Cli;
 using P2Gan.Trainer.Training;
 
@@ -32,6 +33,12 @@ internal sealed class TrainCommand : ICommand
 
     public async Task<int> RunAsync(CommandArguments a, CancellationToken cancellationToken)
     {
+        // torchrun (or our own launcher) describes this process as one rank; otherwise --nproc-per-node N starts N.
+        bool isRank = ProcessGroup.EnvironmentDescribesGroup;
+        int processes = LaunchOptions.Processes(a);
+        if (!isRank && processes > 1) return await LocalLauncher.RunAsync(processes, Console.Error, cancellationToken);
+        int rank = isRank && int.TryParse(Environment.GetEnvironmentVariable("RANK"), out int r) ? r : 0;
+
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
             // Defaults would add appsettings.json and every environment variable; the sources
@@ -41,7 +48,9 @@ internal sealed class TrainCommand : ICommand
         });
         builder.Configuration.AddInMemoryCollection(a.Values.Select(p => KeyValuePair.Create(p.Key, (string?)p.Value)));
         builder.Configuration.AddInMemoryCollection(LoggingOptions.ConfigurationKeys(a));
-        LoggingOptions.Configure(builder.Logging, builder.Configuration, a);
+        // Ranks other than 0 report only warnings and errors, on stderr, each line naming the rank.
+        LoggingOptions.Configure(builder.Logging, builder.Configuration, a, toStandardError: rank != 0);
+        if (rank != 0) builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
         // Ctrl-C/SIGTERM wait for the current step, the last grid and the checkpoint.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMinutes(10));
@@ -68,6 +77,8 @@ internal sealed class TrainCommand : ICommand
             throw new UsageException(TrainCliOptions.WithSwitches(e.Message), e);
         }
 
+        config = RankThreads.Apply(config);
+
         // The session takes the folder's lock (one trainer per run folder); this check only makes the
         // mistake a usage error before anything starts.
         if (resume is null && new CheckpointStore(Path.Combine(config.RunDir, RunFolder.CheckpointsName)).Any())
@@ -79,8 +90,10 @@ internal sealed class TrainCommand : ICommand
         builder.Services.AddSingleton(config);
         // Opened through the container so that the dataset's warnings (skipped images) and the run's
         // messages reach the host's logger.
+        TimeSpan timeout = LaunchOptions.Timeout(a);
         builder.Services.AddSingleton(services => TrainingInputs.Open(
-            config, resume, isTerminal: !Console.IsOutputRedirected, services.GetRequiredService<ILoggerFactory>()));
+            config, resume, isTerminal: !Console.IsOutputRedirected && rank == 0, services.GetRequiredService<ILoggerFactory>(),
+            isRank ? () => ProcessGroup.FromEnvironment(timeout) : null));
         builder.Services.AddSingleton<TrainingExitCode>();
         builder.Services.AddHostedService<TrainingWorker>();
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using P2Gan.Datasets;
+using P2Gan.Distributed;
 using P2Gan.Trainer.Reporting;
 
 namespace P2Gan.Trainer.Training;
@@ -11,15 +12,19 @@ internal sealed class TrainingInputs : IDisposable
 {
     private readonly IImageDataset _dataset;
 
-    private TrainingInputs(IImageDataset dataset, TrainingSession session, ConsoleProgress progress, ILogger logger) =>
-        (_dataset, Session, Progress, Logger) = (dataset, session, progress, logger);
+    private readonly ProcessGroup? _group;
+
+    private TrainingInputs(IImageDataset dataset, TrainingSession session, ConsoleProgress progress, ILogger logger, ProcessGroup? group) =>
+        (_dataset, Session, Progress, Logger, _group) = (dataset, session, progress, logger, group);
 
     public TrainingSession Session { get; }
     public ConsoleProgress Progress { get; }
     /// <summary>The run's logger: ends the live progress line before each message.</summary>
     public ILogger Logger { get; }
 
-    public static TrainingInputs Open(TrainingConfig config, ResumeTarget? resume, bool isTerminal, ILoggerFactory loggers)
+    /// <param name="joinGroup">Joins this rank's process group (a torchrun-style launch); null trains alone.</param>
+    public static TrainingInputs Open(TrainingConfig config, ResumeTarget? resume, bool isTerminal, ILoggerFactory loggers,
+        Func<ProcessGroup>? joinGroup = null)
     {
         IImageDataset dataset = DatasetFactory.Open(config.Dataset, new DatasetOptions
         {
@@ -28,18 +33,22 @@ internal sealed class TrainingInputs : IDisposable
             Strict = config.StrictDataset,
             Logger = loggers.CreateLogger("P2Gan.Datasets"),
         });
+        ProcessGroup? group = null;
         try
         {
+            group = joinGroup?.Invoke();
             ILogger workerLogger = loggers.CreateLogger<TrainingWorker>();
+            if (group is { IsMain: false }) workerLogger = new RankLogger(workerLogger, group.Rank);
             var progress = ConsoleProgress.Create(workerLogger, isTerminal);
             ILogger runLogger = new LineBreakingLogger(workerLogger, progress);
             TrainingSession session = resume is not null
-                ? TrainingSession.Resume(resume, config, dataset, runLogger)
-                : TrainingSession.Start(config, dataset, runLogger);
-            return new TrainingInputs(dataset, session, progress, runLogger);
+                ? TrainingSession.Resume(resume, config, dataset, runLogger, group)
+                : TrainingSession.Start(config, dataset, runLogger, group);
+            return new TrainingInputs(dataset, session, progress, runLogger, group);
         }
         catch
         {
+            group?.Dispose();
             (dataset as IDisposable)?.Dispose();
             throw;
         }
@@ -48,6 +57,7 @@ internal sealed class TrainingInputs : IDisposable
     public void Dispose()
     {
         Session.Dispose();
+        _group?.Dispose();
         (_dataset as IDisposable)?.Dispose();
     }
 }
@@ -58,8 +68,7 @@ internal sealed class TrainingInputs : IDisposable
 internal sealed class TrainingWorker(
     TrainingInputs inputs,
     TrainingExitCode exitCode,
-    IHostApplicationLifetime lifetime,
-    ILogger<TrainingWorker> logger) : BackgroundService
+    IHostApplicationLifetime lifetime) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -89,7 +98,7 @@ internal sealed class TrainingWorker(
         }
         catch (Exception e)
         {
-            logger.LogError("Training failed: {Message}", ErrorText.OneLine(e));
+            inputs.Logger.LogError("Training failed: {Message}", ErrorText.OneLine(e));
             exitCode.Value = ExitCodes.Failure;
         }
         finally
@@ -103,6 +112,18 @@ internal sealed class TrainingWorker(
 internal sealed class TrainingExitCode
 {
     public int Value { get; set; } = ExitCodes.Failure;
+}
+
+/// <summary>Names the rank in each message of a rank other than 0 of a data-parallel run.</summary>
+internal sealed class RankLogger(ILogger inner, int rank) : ILogger
+{
+    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => inner.BeginScope(state);
+
+    public bool IsEnabled(LogLevel logLevel) => inner.IsEnabled(logLevel);
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception,
+        Func<TState, Exception?, string> formatter) =>
+        inner.Log(logLevel, eventId, state, exception, (s, e) => $"[rank {rank}] {formatter(s, e)}");
 }
 
 /// <summary>Passes messages on after ending the console's live progress line.</summary>

@@ -87,7 +87,7 @@ public sealed record TrainingConfig
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? Settings { get; set; }
 
-    /// <summary>The settings that may change when a run is resumed (<see cref="TrainingSession.Resume(string, Func{TrainingConfig, TrainingConfig}?, IImageDataset?, Microsoft.Extensions.Logging.ILogger?)"/>): they
+    /// <summary>The settings that may change when a run is resumed (<see cref="TrainingSession.Resume(string, Func{TrainingConfig, TrainingConfig}?, IImageDataset?, Microsoft.Extensions.Logging.ILogger?, P2Gan.Distributed.ProcessGroup?)"/>): they
     /// do not change the trajectory (cadences, loader threads, evaluation) or extend it (Steps).</summary>
     public static IReadOnlyList<string> ChangeableOnResume { get; } =
     [

@@ -28,7 +28,7 @@ public enum TrainingOutcome
     /// <summary>Every step ran; checkpoints/final.ckpt was written.</summary>
     Completed,
     /// <summary>Cancelled: the current step finished and a step checkpoint was written; resume with
-    /// <see cref="TrainingSession.Resume(string, Func{TrainingConfig, TrainingConfig}?, P2Gan.Datasets.IImageDataset?, Microsoft.Extensions.Logging.ILogger?)"/>.</summary>
+    /// <see cref="TrainingSession.Resume(string, Func{TrainingConfig, TrainingConfig}?, P2Gan.Datasets.IImageDataset?, Microsoft.Extensions.Logging.ILogger?, P2Gan.Distributed.ProcessGroup?)"/>.</summary>
     Stopped,
 }
 

@@ -14,7 +14,7 @@ namespace P2Gan.Training;
 /// on non-finite losses, and on cancellation finishes the current step and checkpoints.
 /// </summary>
 /// <remarks>
-/// <see cref="Start"/> begins a run in an empty folder, <see cref="Resume(string, Func{TrainingConfig, TrainingConfig}?, IImageDataset?, ILogger?)"/>
+/// <see cref="Start"/> begins a run in an empty folder, <see cref="Resume(string, Func{TrainingConfig, TrainingConfig}?, IImageDataset?, ILogger?, P2Gan.Distributed.ProcessGroup?)"/>
 /// continues one. The session holds the folder's lock (one trainer per folder) and the model until it
 /// is disposed. <see cref="RunAsync"/> runs once per session. Members are not thread-safe; the events
 /// and the progress callback run on the training thread.

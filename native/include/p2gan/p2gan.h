@@ -179,6 +179,8 @@ typedef struct p2gan_step_timings {
     double g_backward_ms;      /* G step: backward of L_G */
     double optimizer_ms;       /* both Adam updates and the EMA */
     double total_ms;           /* the whole call, metrics included */
+    double communication_ms;   /* in a process group: time in collective calls (part of the phases above) */
+    int64_t communication_bytes; /* in a process group: bytes this rank sent into collective calls */
 } p2gan_step_timings;
 #define P2GAN_STEP_TIMINGS_SIZE_V3_0 64
 

@@ -72,6 +72,8 @@ p2gan_status p2gan_model_last_step_timings(const p2gan_model* model, p2gan_step_
         out.g_backward_ms = t.g_backward_ms;
         out.optimizer_ms = t.optimizer_ms;
         out.total_ms = t.total_ms;
+        out.communication_ms = t.communication_ms;
+        out.communication_bytes = t.communication_bytes;
         p2gan::abi::write_output(out_timings, out, "out_timings");
     });
 }

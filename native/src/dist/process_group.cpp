@@ -130,6 +130,17 @@ ProcessGroup::ProcessGroup(const Rendezvous& r)
             }
         }
         store->setTimeout(r.timeout);
+        // Gloo would wait for ranks that never come (or overrun) when the ranks disagree on the
+        // world size: rank 0 publishes its own, and every rank compares.
+        const std::string key = "p2gan/world_size";
+        const auto mine = std::to_string(r.world_size);
+        if (r.rank == 0) store->set(key, std::vector<uint8_t>(mine.begin(), mine.end()));
+        const auto published = store->get(key);
+        const std::string theirs(published.begin(), published.end());
+        if (theirs != mine) {
+            fail_invalid("rank " + std::to_string(r.rank) + " was started with world size " + mine + ", rank 0 with " +
+                         theirs + ": every rank must be given the same WORLD_SIZE");
+        }
         auto options = c10d::ProcessGroupGloo::Options::create(r.timeout);
         options->devices.push_back(c10d::ProcessGroupGloo::createDefaultDevice());
         impl_->group = c10::make_intrusive<c10d::ProcessGroupGloo>(store, r.rank, r.world_size, options);
@@ -177,6 +188,7 @@ void ProcessGroup::bucketed(const std::vector<torch::Tensor>& tensors, Collectiv
         std::vector<torch::Tensor> flat_parts;
         for (size_t i = start; i < end; ++i) flat_parts.push_back(tensors[i].reshape({-1}));
         std::vector<torch::Tensor> flat = {torch::cat(flat_parts)};
+        const auto start_time = std::chrono::steady_clock::now();
         try {
             if (op == Collective::Sum) {
                 impl_->group->allreduce(flat)->wait();
@@ -189,6 +201,8 @@ void ProcessGroup::bucketed(const std::vector<torch::Tensor>& tensors, Collectiv
             fail_collective(what, e);
         }
         ++last_calls_;
+        traffic_.milliseconds += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_time).count();
+        traffic_.bytes += flat[0].numel() * flat[0].element_size();
         int64_t offset = 0;
         for (size_t i = start; i < end; ++i) {
             const int64_t n = tensors[i].numel();

@@ -80,6 +80,13 @@ public:
     // whether any rank must stop, so that none is left waiting in a later call).
     int count_ranks(bool flag, const char* what);
 
+    // Everything this rank's collective calls took and sent since the group was made.
+    struct Traffic {
+        double milliseconds = 0;
+        int64_t bytes = 0;
+    };
+    const Traffic& traffic() const { return traffic_; }
+
     // The seconds every rendezvous and collective call may take.
     std::chrono::milliseconds timeout() const { return timeout_; }
 
@@ -100,6 +107,7 @@ private:
     int world_size_ = 1;
     int64_t last_calls_ = 0;
     std::chrono::milliseconds timeout_{0};
+    Traffic traffic_;
 };
 
 // Whether this build has a backend ("gloo").

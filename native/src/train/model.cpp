@@ -341,6 +341,7 @@ p2gan_step_metrics Model::train_step_unguarded(const torch::Tensor& real_cpu) {
     p2gan_step_metrics m{};
     m.struct_size = sizeof(p2gan_step_metrics);
 
+    const auto traffic_before = group_ != nullptr ? group_->traffic() : ProcessGroup::Traffic{};
     const bool update_g = generator_update_due();
     take_step_snapshot(/*with_d_update=*/update_g);
     snapshot_taken_ = true;
@@ -376,6 +377,10 @@ p2gan_step_metrics Model::train_step_unguarded(const torch::Tensor& real_cpu) {
     m.loss_g = static_cast<float>(update_g ? loss_g : static_cast<double>(v[4]) + params_.lambda_z * static_cast<double>(v[5]));
     ++step_;
     m.step = step_;
+    if (group_ != nullptr) {
+        timings_.communication_ms = group_->traffic().milliseconds - traffic_before.milliseconds;
+        timings_.communication_bytes = group_->traffic().bytes - traffic_before.bytes;
+    }
     timings_.total_ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - step_start).count();
     return m;

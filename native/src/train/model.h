@@ -37,6 +37,8 @@ struct StepTimings {
     bool synchronized = false;  // device synchronized at every phase boundary
     double transfer_ms = 0, d_forward_ms = 0, d_backward_ms = 0, g_forward_ms = 0,
            g_backward_ms = 0, optimizer_ms = 0, total_ms = 0;
+    double communication_ms = 0;    // in collective calls (data-parallel), part of the phases
+    int64_t communication_bytes = 0;
 };
 
 struct ForwardResult {

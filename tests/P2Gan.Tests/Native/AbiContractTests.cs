@@ -171,7 +171,7 @@ public sealed class AbiContractTests
         _ => managed.Name == "Native" + Pascal(c["p2gan_".Length..]),
     };
 
-    private static bool IsHandle(string c) => c is "p2gan_model" or "p2gan_feature_net" or "p2gan_classifier";
+    private static bool IsHandle(string c) => c is "p2gan_model" or "p2gan_feature_net" or "p2gan_classifier" or "p2gan_process_group";
 
     private static string SafeHandleName(string c) => "Safe" + Pascal(c["p2gan_".Length..]) + "Handle";
 

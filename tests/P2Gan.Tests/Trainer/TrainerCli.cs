@@ -48,7 +48,10 @@ internal static class TrainerCli
     }
 
     /// <summary>Starts artifacts/bin/p2gan with its output redirected (so drained into a buffer).</summary>
-    public static ChildProcess Start(params string[] args)
+    public static ChildProcess Start(params string[] args) => Start(new Dictionary<string, string>(), args);
+
+    /// <summary>As <see cref="Start(string[])"/>, with extra environment variables (e.g. a torchrun rank's).</summary>
+    public static ChildProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var info = new ProcessStartInfo(ExecutablePath)
         {
@@ -57,6 +60,7 @@ internal static class TrainerCli
             UseShellExecute = false,
         };
         foreach (string a in args) info.ArgumentList.Add(a);
+        foreach ((string name, string value) in environment) info.Environment[name] = value;
         return new ChildProcess(Process.Start(info)!);
     }
 }
