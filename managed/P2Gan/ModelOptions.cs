@@ -6,4 +6,8 @@ public sealed partial class ModelOptions
 {
     /// <summary>C * H * W of one image (<see cref="Channels"/> * <see cref="Resolution"/>^2).</summary>
     public long ImageElementCount => (long)Channels * Resolution * Resolution;
+
+    /// <summary>Whether the discriminator gives posteriors (<see cref="Method.P2gan"/>): a baseline's
+    /// gives one score per image, so it cannot encode images nor sample from their codes.</summary>
+    public bool HasPosterior => Method == Method.P2gan;
 }

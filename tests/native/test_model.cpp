@@ -18,25 +18,9 @@ namespace {
 using testing::image_batch;
 using testing::tiny_params;
 
-std::vector<torch::Tensor> snapshot(torch::nn::Module& m) {
-    std::vector<torch::Tensor> out;
-    for (const auto& p : m.parameters()) out.push_back(p.detach().clone());
-    return out;
-}
-
-bool all_equal(const std::vector<torch::Tensor>& a, const std::vector<torch::Tensor>& b) {
-    for (size_t i = 0; i < a.size(); ++i) {
-        if (!torch::equal(a[i], b[i])) return false;
-    }
-    return true;
-}
-
-bool all_changed(const std::vector<torch::Tensor>& a, const std::vector<torch::Tensor>& b) {
-    for (size_t i = 0; i < a.size(); ++i) {
-        if (torch::equal(a[i], b[i])) return false;
-    }
-    return true;
-}
+using testing::all_changed;
+using testing::all_equal;
+using testing::snapshot;
 
 class Resolutions : public ::testing::TestWithParam<std::tuple<int, int>> {};
 

@@ -1,6 +1,8 @@
 // Small models and data shared by the native core tests.
 #pragma once
 
+#include <vector>
+
 #include <torch/torch.h>
 
 #include "config/settings.h"
@@ -39,6 +41,27 @@ inline NetworkConfig tiny_network(const p2gan_model_params& p = tiny_params()) {
 inline torch::Tensor image_batch(const p2gan_model_params& p, int64_t batch, uint64_t seed = 7) {
     auto gen = at::make_generator<at::CPUGeneratorImpl>(seed);
     return torch::rand({batch, p.channels, p.resolution, p.resolution}, gen, torch::kFloat32) * 2.0 - 1.0;
+}
+
+// Copies of a module's parameters, to compare before and after a step.
+inline std::vector<torch::Tensor> snapshot(torch::nn::Module& m) {
+    std::vector<torch::Tensor> out;
+    for (const auto& p : m.parameters()) out.push_back(p.detach().clone());
+    return out;
+}
+
+inline bool all_equal(const std::vector<torch::Tensor>& a, const std::vector<torch::Tensor>& b) {
+    for (size_t i = 0; i < a.size(); ++i) {
+        if (!torch::equal(a[i], b[i])) return false;
+    }
+    return true;
+}
+
+inline bool all_changed(const std::vector<torch::Tensor>& a, const std::vector<torch::Tensor>& b) {
+    for (size_t i = 0; i < a.size(); ++i) {
+        if (torch::equal(a[i], b[i])) return false;
+    }
+    return true;
 }
 
 }  // namespace p2gan::testing

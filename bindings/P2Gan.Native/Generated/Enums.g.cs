@@ -44,6 +44,19 @@ public enum DistanceEstimator
     Sampled = 1,
 }
 
+/// <summary>What is trained: P2GAN, or a baseline in the same networks and budget (docs/results.md).</summary>
+public enum Method
+{
+    /// <summary>the paper: D gives a posterior, G is driven by its codes</summary>
+    P2gan = 0,
+    /// <summary>baseline: scalar D, least squares (a = -1, b = 1, c = 0)</summary>
+    Lsgan = 1,
+    /// <summary>baseline: scalar D, hinge loss (SNGAN)</summary>
+    Hinge = 2,
+    /// <summary>baseline: scalar D, non-saturating loss (DCGAN)</summary>
+    NonSaturating = 3,
+}
+
 /// <summary>How the train step computes; none of these change the model or its checkpoints.</summary>
 public enum Precision
 {

@@ -72,11 +72,11 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(NativeAbi.LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int p2gan_model_generate(SafeModelHandle model, long count, float* noise, nuint noiseCount, float* codes, nuint codesCount, int useEma, float* outImages, nuint outCount);
 
-    /// <summary>Samples count images from seed: noise eps ~ N(0, I); codes z = mu(x) + sigma(x) e' from the posteriors of the given real images (real may be NULL: then z ~ P_c). When real is given its batch size must equal count.</summary>
+    /// <summary>Samples count images from seed: noise eps ~ N(0, I); codes z = mu(x) + sigma(x) e' from the posteriors of the given real images (real may be NULL: then z ~ P_c). When real is given its batch size must equal count (method P2GAN only: a baseline's D has no posterior, P2GAN_STATUS_INVALID_ARGUMENT).</summary>
     [LibraryImport(NativeAbi.LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int p2gan_model_sample(SafeModelHandle model, long count, ulong seed, float* real, nuint realCount, long* shape, nuint rank, int useEma, float* outImages, nuint outCount);
 
-    /// <summary>Posterior of images [B, C, H, W] in evaluation mode: out_mu and out_sigma [B, d]; out_count is the size of EACH of the two buffers (B * d).</summary>
+    /// <summary>Posterior of images [B, C, H, W] in evaluation mode: out_mu and out_sigma [B, d]; out_count is the size of EACH of the two buffers (B * d). Method P2GAN only.</summary>
     [LibraryImport(NativeAbi.LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int p2gan_model_encode(SafeModelHandle model, float* images, nuint imagesCount, long* shape, nuint rank, float* outMu, float* outSigma, nuint outCount);
 
@@ -84,7 +84,7 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(NativeAbi.LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int p2gan_model_interpolate(SafeModelHandle model, float* noiseA, float* noiseB, nuint noiseCount, float* codeA, float* codeB, nuint codeCount, long steps, int useEma, float* outImages, nuint outCount);
 
-    /// <summary>The full evaluation-mode pass documented in docs/architecture.md: given real [B,C,H,W], noise [B,n] and posterior noise e' [B,d], writes mu/sigma of the real images [B,d], codes z = mu + sigma e' [B,d], fakes [B,C,H,W], mu/sigma of the fakes [B,d], and the closed-form losses. Every out buffer is required.</summary>
+    /// <summary>The full evaluation-mode pass documented in docs/architecture.md: given real [B,C,H,W], noise [B,n] and posterior noise e' [B,d], writes mu/sigma of the real images [B,d], codes z = mu + sigma e' [B,d], fakes [B,C,H,W], mu/sigma of the fakes [B,d], and the closed-form losses. Every out buffer is required. Method P2GAN only.</summary>
     [LibraryImport(NativeAbi.LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int p2gan_model_forward(SafeModelHandle model, float* real, nuint realCount, long* shape, nuint rank, float* noise, nuint noiseCount, float* posteriorNoise, nuint posteriorNoiseCount, float* outMuReal, float* outSigmaReal, float* outCodes, float* outFake, float* outMuFake, float* outSigmaFake, nuint posteriorCount, nuint fakeCount, NativeLosses* outLosses);
 

@@ -102,6 +102,9 @@ internal unsafe struct NativeModelParams
 
     /// <summary>1: G is driven by codes from D's posterior of real images (the paper); 0: by codes drawn from P_c, the "no promotion" ablation. default 1; values 0 1</summary>
     public int PosteriorPromotion;
+
+    /// <summary>P2GAN, or a baseline with a scalar head on D's trunk and G driven by codes from P_c. default P2GAN_METHOD_P2GAN; enum p2gan_method; architecture</summary>
+    public int Method;
 }
 
 /// <summary>Blittable mirror of <c>p2gan_runtime_params</c>: Where and how the model runs: never part of a checkpoint. Fill with p2gan_runtime_params_init (or p2gan_runtime_default_params), then change fields.</summary>

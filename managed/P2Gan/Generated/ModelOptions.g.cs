@@ -95,6 +95,10 @@ public sealed partial class ModelOptions
     /// <remarks>Default 1; one of 0, 1. Native field <c>posterior_promotion</c>.</remarks>
     public int PosteriorPromotion { get; set; } = 1;
 
+    /// <summary>P2GAN, or a baseline with a scalar head on D's trunk and G driven by codes from P_c.</summary>
+    /// <remarks>Default P2gan; one of P2gan, Lsgan, Hinge, NonSaturating. Part of the architecture: a checkpoint restores only into a model with the same value. Native field <c>method</c>.</remarks>
+    public Method Method { get; set; } = Method.P2gan;
+
     /// <summary>Every setting with its key, documentation, default and constraint.</summary>
     public static IReadOnlyList<SettingInfo> Settings { get; } = new SettingInfo[]
     {
@@ -119,6 +123,7 @@ public sealed partial class ModelOptions
         new SettingInfo(Name: "EmaDecay", Key: "ema_decay", Description: "Decay of the exponential moving average of G; 0 = no EMA generator.", DefaultValue: "0", Constraint: "range [0, 1)", IsArchitecture: true),
         new SettingInfo(Name: "Seed", Key: "seed", Description: "Every random draw of the model (initial weights, noise) derives from it.", DefaultValue: "0", Constraint: "", IsArchitecture: false),
         new SettingInfo(Name: "PosteriorPromotion", Key: "posterior_promotion", Description: "1: G is driven by codes from D's posterior of real images (the paper); 0: by codes drawn from P_c, the \"no promotion\" ablation.", DefaultValue: "1", Constraint: "one of 0, 1", IsArchitecture: false),
+        new SettingInfo(Name: "Method", Key: "method", Description: "P2GAN, or a baseline with a scalar head on D's trunk and G driven by codes from P_c.", DefaultValue: "P2gan", Constraint: "one of P2gan, Lsgan, Hinge, NonSaturating", IsArchitecture: true),
     };
 
     /// <summary>Checks every setting against the header's contract.</summary>
@@ -165,6 +170,8 @@ public sealed partial class ModelOptions
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"EmaDecay = {EmaDecay}: must be in [0, 1)."));
         if (PosteriorPromotion != 0 && PosteriorPromotion != 1)
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"PosteriorPromotion = {PosteriorPromotion}: must be one of 0, 1."));
+        if (!Enum.IsDefined(Method))
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Method = {(int)Method}: not a defined value."));
     }
 
     /// <summary>A copy of these settings.</summary>
@@ -195,6 +202,7 @@ public sealed partial class ModelOptions
         p.EmaDecay = (float)EmaDecay;
         p.Seed = (ulong)Seed;
         p.PosteriorPromotion = (int)PosteriorPromotion;
+        p.Method = (int)Method;
         return p;
     }
 
@@ -224,6 +232,7 @@ public sealed partial class ModelOptions
             EmaDecay = p.EmaDecay,
             Seed = p.Seed,
             PosteriorPromotion = p.PosteriorPromotion,
+            Method = (Method)p.Method,
         };
     }
 }

@@ -55,6 +55,12 @@ public sealed class CodeSampler
     {
         ArgumentNullException.ThrowIfNull(model);
         if (source == CodeSource.Prior) return new CodeSampler(model, source, null, null, null);
+        if (!model.Options.HasPosterior)
+        {
+            throw new ArgumentException(
+                $"code source {source} needs a P2GAN model; this one is the {model.Options.Method} baseline, whose discriminator " +
+                "gives scores, not posteriors: use Prior.", nameof(source));
+        }
         if (trainingImages is null) throw new ArgumentException($"code source {source} needs training images.", nameof(trainingImages));
         ModelOptions o = model.Options;
         if (trainingImages.Resolution != o.Resolution || trainingImages.Channels != o.Channels)

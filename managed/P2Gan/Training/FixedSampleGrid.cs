@@ -53,7 +53,11 @@ internal sealed class FixedSampleGrid
         long size = model.ImageElementCount;
         var images = new float[2 * Half * size];
         model.Sample(Half, _priorSeed, useEma: useEma).CopyTo(images, 0);
-        model.Sample(Half, _posteriorSeed, _realImages, _realShape, useEma).CopyTo(images, Half * size);
+        // The second half from the posteriors of real images; a baseline has none: more prior codes.
+        float[] second = model.Options.HasPosterior
+            ? model.Sample(Half, _posteriorSeed, _realImages, _realShape, useEma)
+            : model.Sample(Half, _posteriorSeed, useEma: useEma);
+        second.CopyTo(images, Half * size);
         string tmp = path + ".tmp.png";
         ImageGrid.SavePng(tmp, images,
             TensorShape.Nchw(2 * Half, model.Options.Channels, model.Options.Resolution, model.Options.Resolution), Side);

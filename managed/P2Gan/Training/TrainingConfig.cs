@@ -70,6 +70,10 @@ public sealed record TrainingConfig
     /// the setting existed read as <see cref="Sampling.CodeSource.Prior"/>, what they were evaluated with;
     /// new runs (<see cref="FromPreset"/>, <c>p2gan train</c>) use <see cref="Sampling.CodeSource.Aggregate"/>.</summary>
     public Sampling.CodeSource EvalCodes { get; init; } = Sampling.CodeSource.Prior;
+
+    /// <summary><see cref="EvalCodes"/>, or Prior for a baseline (<see cref="ModelOptions.HasPosterior"/>), whose
+    /// discriminator has no posterior to take codes from.</summary>
+    internal Sampling.CodeSource EffectiveEvalCodes => Model.HasPosterior ? EvalCodes : Sampling.CodeSource.Prior;
     /// <summary>Learning-rate multiplier in (0, 1) applied at each roll-back after a non-finite loss.</summary>
     public required float NonFiniteLearningRateFactor { get; init; }
     /// <summary>Roll-backs allowed in a run before it fails.</summary>

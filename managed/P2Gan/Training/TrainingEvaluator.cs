@@ -42,7 +42,7 @@ internal sealed class TrainingEvaluator(TrainingConfig config, IImageDataset tra
             // Fakes and reals at the model's resolution, both through the same network resize.
             FeatureResizeMode resize = FeatureEvaluation.ParseResize(config.EvalResize);
             // The codes of config.EvalCodes; the aggregate is fitted again at each evaluation (D changes).
-            var codes = Sampling.CodeSampler.Create(model, config.EvalCodes, trainingImages);
+            var codes = Sampling.CodeSampler.Create(model, config.EffectiveEvalCodes, trainingImages);
             (float[] features, float[] logits) = FeatureEvaluation.ExtractSamples(_net!, codes, model, config.EvalSamples, seed, useEma, resize);
             _real ??= FeatureEvaluation.RealStatistics(_net!, _networkFile, _features, config.Dataset, DatasetSplit.Test,
                 model.Options.Resolution, config.EvalSamples, CacheSubdirectory("stats"), resize);

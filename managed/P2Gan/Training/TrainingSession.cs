@@ -448,7 +448,7 @@ public sealed class TrainingSession : IDisposable
         if (_lastEvaluation is not { } e || e.Step != step) return;
         string scores = string.Join(", ", e.Scores.Select(kv => $"{(kv.Key == TrainEvaluation.FmnistFid ? "FMNIST-FID" : kv.Key)} {kv.Value:F4}"));
         logger.LogInformation("Summary: {Steps} steps, {Seconds:F1} s of training; {Scores} ({Samples} samples{Ema} with {Codes} codes vs the test split)",
-            step, Elapsed, scores, config.EvalSamples, useEma ? " of the EMA generator" : "", config.EvalCodes.ToString().ToLowerInvariant());
+            step, Elapsed, scores, config.EvalSamples, useEma ? " of the EMA generator" : "", config.EffectiveEvalCodes.ToString().ToLowerInvariant());
     }
 
     private void SaveCheckpoint(P2GanModel model, DataLoader loader, string path, RunFolder folder, bool isBest = false)

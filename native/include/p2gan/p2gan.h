@@ -85,6 +85,14 @@ typedef enum p2gan_distance_estimator {
     P2GAN_DISTANCE_SAMPLED = 1      /* (a1-a2)^2 with a shared e ~ N(0,1) per element */
 } p2gan_distance_estimator;
 
+/* What is trained: P2GAN, or a baseline in the same networks and budget (docs/results.md). */
+typedef enum p2gan_method {
+    P2GAN_METHOD_P2GAN = 0,          /* the paper: D gives a posterior, G is driven by its codes */
+    P2GAN_METHOD_LSGAN = 1,          /* baseline: scalar D, least squares (a = -1, b = 1, c = 0) */
+    P2GAN_METHOD_HINGE = 2,          /* baseline: scalar D, hinge loss (SNGAN) */
+    P2GAN_METHOD_NON_SATURATING = 3  /* baseline: scalar D, non-saturating loss (DCGAN) */
+} p2gan_method;
+
 /* How the train step computes; none of these change the model or its checkpoints. */
 typedef enum p2gan_precision {
     P2GAN_PRECISION_FLOAT32 = 0,          /* everything in float32 */
@@ -134,6 +142,7 @@ typedef struct p2gan_model_params {
     float ema_decay;            /* Decay of the exponential moving average of G; 0 = no EMA generator. default 0; range [0, 1); architecture nonzero */
     uint64_t seed;              /* Every random draw of the model (initial weights, noise) derives from it. default 0 */
     int32_t posterior_promotion; /* 1: G is driven by codes from D's posterior of real images (the paper); 0: by codes drawn from P_c, the "no promotion" ablation. default 1; values 0 1 */
+    int32_t method;             /* P2GAN, or a baseline with a scalar head on D's trunk and G driven by codes from P_c. default P2GAN_METHOD_P2GAN; enum p2gan_method; architecture */
 } p2gan_model_params;
 #define P2GAN_MODEL_PARAMS_SIZE_V3_0 88
 
@@ -289,13 +298,14 @@ P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_model_generate(
 
 /* Samples count images from seed: noise eps ~ N(0, I); codes z = mu(x) + sigma(x) e'
  * from the posteriors of the given real images (real may be NULL: then z ~ P_c).
- * When real is given its batch size must equal count. */
+ * When real is given its batch size must equal count (method P2GAN only: a baseline's D has
+ * no posterior, P2GAN_STATUS_INVALID_ARGUMENT). */
 P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_model_sample(
     p2gan_model* model, int64_t count, uint64_t seed, const float* real, size_t real_count,
     const int64_t* shape, size_t rank, int32_t use_ema, float* out_images, size_t out_count);
 
 /* Posterior of images [B, C, H, W] in evaluation mode: out_mu and out_sigma [B, d];
- * out_count is the size of EACH of the two buffers (B * d). */
+ * out_count is the size of EACH of the two buffers (B * d). Method P2GAN only. */
 P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_model_encode(
     p2gan_model* model, const float* images, size_t images_count, const int64_t* shape, size_t rank,
     float* out_mu, float* out_sigma, size_t out_count);
@@ -310,7 +320,7 @@ P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_model_interpolate(
 /* The full evaluation-mode pass documented in docs/architecture.md: given real [B,C,H,W],
  * noise [B,n] and posterior noise e' [B,d], writes mu/sigma of the real images [B,d],
  * codes z = mu + sigma e' [B,d], fakes [B,C,H,W], mu/sigma of the fakes [B,d], and the
- * closed-form losses. Every out buffer is required. */
+ * closed-form losses. Every out buffer is required. Method P2GAN only. */
 P2GAN_API P2GAN_MUST_USE_RESULT p2gan_status p2gan_model_forward(
     p2gan_model* model, const float* real, size_t real_count, const int64_t* shape, size_t rank,
     const float* noise, size_t noise_count, const float* posterior_noise, size_t posterior_noise_count,

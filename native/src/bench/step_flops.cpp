@@ -35,7 +35,7 @@ NetworkMacs network_macs(const NetworkConfig& p) {
         m.d_total += conv_macs(side, ch, ch, 4) + conv_macs(side, ch, p.level_channels(level + 1), 3);
     }
     const double top = p.level_channels(stages);
-    m.d_total += 2 * (top * 4 * 4 * d);
+    m.d_total += p.scalar_head ? top * 4 * 4 : 2 * (top * 4 * 4 * d);
 
     // G: fc n -> top x 4 x 4, AdaIN on it; per block a transposed conv4x4/2 and an AdaIN;
     // conv3x3 c -> C at full size.

@@ -252,6 +252,7 @@ NetworkConfig network_config(const p2gan_model_params& p, const p2gan_runtime_pa
     c.adain_mode = p.adain_mode == P2GAN_ADAIN_AFFINE ? AdainMode::affine : AdainMode::statistics;
     c.channels_last = r.memory_format == P2GAN_MEMORY_FORMAT_CHANNELS_LAST;
     c.fast_kernels = r.kernels == P2GAN_KERNELS_FAST;
+    c.scalar_head = p.method != P2GAN_METHOD_P2GAN;
     return c;
 }
 

@@ -15,6 +15,10 @@ DiscriminatorImpl::DiscriminatorImpl(const NetworkConfig& params) : channels_las
         convs->push_back(SNConv2d(ch, params.level_channels(level + 1), 3, 1, 1));
     }
     const int64_t features = params.level_channels(stages) * 4 * 4;
+    if (params.scalar_head) {
+        score_head = register_module("score_head", SNLinear(features, 1));
+        return;
+    }
     mu_head = register_module("mu_head", SNLinear(features, params.posterior_dim));
     sigma_head = register_module("sigma_head", SNLinear(features, params.posterior_dim));
 }
@@ -25,6 +29,7 @@ Posterior DiscriminatorImpl::forward(const torch::Tensor& images) {
         h = torch::leaky_relu(conv->as<SNConv2dImpl>()->forward(h), kLeakySlope);
     }
     h = h.flatten(1);
+    if (score_head) return {score_head(h), torch::Tensor()};
     // softplus (beta 1, threshold 20, as torch.nn.functional.softplus) keeps sigma > 0.
     return {mu_head(h), torch::nn::functional::softplus(sigma_head(h))};
 }

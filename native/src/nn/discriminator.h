@@ -9,8 +9,8 @@
 namespace p2gan {
 
 struct Posterior {
-    torch::Tensor mu;     // [B, d]
-    torch::Tensor sigma;  // [B, d], > 0
+    torch::Tensor mu;     // [B, d]; a baseline's scalar D puts its scores [B, 1] here
+    torch::Tensor sigma;  // [B, d], > 0; undefined for a scalar D
 };
 
 // LeakyReLU slope of the trunk (SNGAN's "standard CNN").
@@ -24,6 +24,7 @@ public:
     torch::nn::ModuleList convs{nullptr};
     SNLinear mu_head{nullptr};
     SNLinear sigma_head{nullptr};
+    SNLinear score_head{nullptr};  // a baseline's scalar head, instead of mu_head and sigma_head
 
 private:
     bool channels_last_;

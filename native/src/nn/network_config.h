@@ -18,6 +18,7 @@ struct NetworkConfig {
     AdainMode adain_mode = AdainMode::statistics;
     bool channels_last = false;  // NHWC activations inside the networks
     bool fast_kernels = true;    // the optimized transposed convolution
+    bool scalar_head = false;    // a baseline's D: one score per image instead of a posterior
 
     // Number of stride-2 stages between 4x4 and the resolution (3 for 32x32).
     int stage_count() const {

@@ -10,6 +10,7 @@
 #include "config/settings.h"
 #include "runtime/errors.h"
 #include "train/adam_state.h"
+#include "train/baseline_losses.h"
 #include "train/fused_adam.h"
 #include "nn/init.h"
 #include "runtime/log.h"
@@ -65,12 +66,24 @@ void set_lr(torch::optim::Adam& opt, double lr) {
     }
 }
 
+bool is_baseline(const p2gan_model_params& p) { return p.method != P2GAN_METHOD_P2GAN; }
+
 // z = mu(x_r) + sigma(x_r) e' (the posterior promotion), or z ~ P_c from the same e' when
-// the promotion is off (an ablation).
+// the promotion is off (an ablation) or the method is a baseline (its D has no posterior).
 torch::Tensor promoted_codes(const p2gan_model_params& p, const Priors& priors, const Posterior& real,
                              const torch::Tensor& code_noise) {
-    if (p.posterior_promotion == 0) return priors.midpoint.mean + priors.midpoint.std * code_noise;
+    if (p.posterior_promotion == 0 || is_baseline(p)) return priors.midpoint.mean + priors.midpoint.std * code_noise;
     return real.mu + real.sigma * code_noise;
+}
+
+Posterior detached(const Posterior& p) {
+    return {p.mu.detach(), p.sigma.defined() ? p.sigma.detach() : torch::Tensor()};
+}
+
+void require_posterior(const p2gan_model_params& p, const char* what) {
+    if (is_baseline(p)) {
+        fail_invalid(std::string(what) + " needs method P2GAN: a baseline's discriminator gives one score per image, not a posterior");
+    }
 }
 
 }  // namespace
@@ -159,7 +172,8 @@ DiscriminatorStep Model::discriminator_step(const torch::Tensor& real) {
             fake = g_(noise, codes);
         }
         fake_post = d_(fake);
-        loss = discriminator_loss(real_post, fake_post, priors_, real_e, fake_e);
+        loss = is_baseline(params_) ? baseline_discriminator_loss(params_.method, real_post.mu, fake_post.mu)
+                                    : discriminator_loss(real_post, fake_post, priors_, real_e, fake_e);
     }
     const double loss_d = global_loss(loss, "L_D", batch);
     mark_phase(&StepTimings::d_forward_ms);
@@ -168,9 +182,7 @@ DiscriminatorStep Model::discriminator_step(const torch::Tensor& real) {
     mark_phase(&StepTimings::d_backward_ms);
     optimizer_step(*opt_d_);
     mark_phase(&StepTimings::optimizer_ms);
-    return {{real_post.mu.detach(), real_post.sigma.detach()},
-            {fake_post.mu.detach(), fake_post.sigma.detach()},
-            loss_d};
+    return {detached(real_post), detached(fake_post), loss_d};
 }
 
 GeneratorStep Model::generator_step(const torch::Tensor& real) {
@@ -187,15 +199,21 @@ GeneratorStep Model::generator_step(const torch::Tensor& real) {
     {
         AutocastScope autocast(device_, runtime_.precision);
         Posterior real_post;
-        {
+        if (!is_baseline(params_)) {  // a baseline needs neither D(x_r)'s codes nor L_z
             torch::NoGradGuard no_grad;
             real_post = d_(real);
         }
         const auto codes = promoted_codes(params_, priors_, real_post, code_noise);
         const auto fake_post = d_(g_(noise, codes));
-        l_adv = adversarial_loss(fake_post, priors_, e);
-        l_z = latent_loss(fake_post, real_post);
-        l_g = l_adv + params_.lambda_z * l_z;
+        if (is_baseline(params_)) {
+            l_adv = baseline_generator_loss(params_.method, fake_post.mu);
+            l_z = torch::zeros({}, l_adv.options());
+            l_g = l_adv;
+        } else {
+            l_adv = adversarial_loss(fake_post, priors_, e);
+            l_z = latent_loss(fake_post, real_post);
+            l_g = l_adv + params_.lambda_z * l_z;
+        }
     }
     const double loss_g = global_loss(l_g, "L_G", batch);
     mark_phase(&StepTimings::g_forward_ms);
@@ -358,13 +376,18 @@ p2gan_step_metrics Model::train_step_unguarded(const torch::Tensor& real_cpu) {
     } else {
         // The D-step fakes stand in, so the curves stay continuous during pre-training.
         torch::NoGradGuard no_grad;
-        l_adv = adversarial_loss(d.fake, priors_);
-        l_z = latent_loss(d.fake, d.real);
+        if (is_baseline(params_)) {
+            l_adv = baseline_generator_loss(params_.method, d.fake.mu);
+            l_z = torch::zeros({}, l_adv.options());
+        } else {
+            l_adv = adversarial_loss(d.fake, priors_);
+            l_z = latent_loss(d.fake, d.real);
+        }
     }
-    // Every remaining metric in one read from the device.
+    // Every remaining metric in one read from the device (a baseline's "mu" is its score, its sigma 0).
     const auto f32 = [](const torch::Tensor& t) { return t.to(torch::kFloat32); };
-    auto values = torch::stack({f32(d.real.mu.mean()), f32(d.real.sigma.mean()), f32(d.fake.mu.mean()),
-                                f32(d.fake.sigma.mean()), f32(l_adv), f32(l_z)})
+    const auto mean = [&](const torch::Tensor& t) { return t.defined() ? f32(t.mean()) : torch::zeros({}, f32(l_adv).options()); };
+    auto values = torch::stack({mean(d.real.mu), mean(d.real.sigma), mean(d.fake.mu), mean(d.fake.sigma), f32(l_adv), f32(l_z)})
                       .to(torch::kCPU);
     average_metrics(values);
     const auto v = values.accessor<float, 1>();
@@ -400,6 +423,7 @@ torch::Tensor Model::generate(const torch::Tensor& noise, const torch::Tensor& c
 }
 
 Posterior Model::encode(const torch::Tensor& images) {
+    require_posterior(params_, "encode");
     use_intra_op_threads(runtime_.intra_op_threads);
     EvalScope eval({d_.ptr().get()});
     torch::NoGradGuard no_grad;
@@ -408,6 +432,7 @@ Posterior Model::encode(const torch::Tensor& images) {
 
 ForwardResult Model::forward(const torch::Tensor& real, const torch::Tensor& noise,
                              const torch::Tensor& posterior_noise) {
+    require_posterior(params_, "forward");
     use_intra_op_threads(runtime_.intra_op_threads);
     EvalScope eval({d_.ptr().get(), g_.ptr().get()});
     torch::NoGradGuard no_grad;

@@ -56,6 +56,25 @@ public sealed class CodeSamplerTests
         Assert.That(a, Is.Not.EqualTo(model.Sample(4, seed: 7)), "posterior codes, not the prior's");
     }
 
+    [TestCase(Method.Lsgan)]
+    [TestCase(Method.Hinge)]
+    [TestCase(Method.NonSaturating)]
+    public void ABaselineSamplesOnlyFromThePriorAndSaysWhy(Method method)
+    {
+        ModelOptions options = TinyModel.Options();
+        options.Method = method;
+        using var model = P2GanModel.Create(options);
+        Assert.That(model.Options.HasPosterior, Is.False);
+        Assert.That(CodeSampler.Create(model, CodeSource.Prior).Sample(2, seed: 1), Is.EqualTo(model.Sample(2, seed: 1)));
+        foreach (CodeSource source in new[] { CodeSource.Posterior, CodeSource.Aggregate })
+        {
+            Assert.That(() => CodeSampler.Create(model, source, Images()),
+                Throws.ArgumentException.With.Message.Contain($"{method} baseline").And.Message.Contain("use Prior"));
+        }
+        Assert.That(() => model.Encode(new float[2 * TinyModel.Resolution * TinyModel.Resolution], TinyModel.Batch(2)),
+            Throws.TypeOf<P2GanInvalidArgumentException>().With.Message.Contain("needs method P2GAN"));
+    }
+
     [Test]
     public void SourcesThatNeedImagesRefuseNoneOrTheWrongSize()
     {

@@ -60,6 +60,23 @@ public sealed class TrainingSessionTests : NativeRunTest
     }
 
     [Test]
+    public async Task ABaselineTrainsWritesPriorGridsAndResumesFromItsCheckpoint()
+    {
+        ModelOptions model = TinyModel.Options(seed: 5);
+        model.Method = Method.NonSaturating;
+        TrainingConfig config = Tiny("baseline", steps: 2) with { Model = model };
+        using (var session = TrainingSession.Start(config))
+        {
+            Assert.That((await session.RunAsync()).Outcome, Is.EqualTo(TrainingOutcome.Completed));
+        }
+        using var resumed = TrainingSession.Resume(config.RunDir, c => c with { Steps = 4 });
+        Assert.That(resumed.Model.Options.Method, Is.EqualTo(Method.NonSaturating));
+        TrainingResult result = await resumed.RunAsync();
+        Assert.That(result.Step, Is.EqualTo(4));
+        Assert.That(File.Exists(Path.Combine(config.RunDir, "samples", "step_000004.png")));
+    }
+
+    [Test]
     public async Task CancellationStopsWithACheckpointAndResumingItEqualsAStraightRun()
     {
         float[] straight;
