@@ -11,7 +11,7 @@
 #
 # Usage: bench/quality.sh [--steps N] [--seeds "1 2 3"] [--rows "p2gan lsgan ..."] [--out DIR]
 #                         [--dataset SPEC] [--list]
-# Defaults: 600 steps of the cpu-small preset (batch 64), seeds 1 2 3, every row, out runs/quality,
+# Defaults: 1000 steps of the cpu-small preset (batch 64), seeds 1 2 3, every row, out runs/quality,
 # Fashion-MNIST from Debian's dataset-fashion-mnist. --list prints the rows and exits.
 # Writes OUT/results.tsv (one line per run) and OUT/table.md; prints the table.
 # Environment: P2GAN (the p2gan command, default artifacts/bin/p2gan).
@@ -20,7 +20,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 P2GAN=${P2GAN:-$ROOT/artifacts/bin/p2gan}
-STEPS=600 SEEDS="1 2 3" OUT=$ROOT/runs/quality DATASET=fashion-mnist:/usr/share/datasets/fashion-mnist ROWS=""
+STEPS=1000 SEEDS="1 2 3" OUT=$ROOT/runs/quality DATASET=fashion-mnist:/usr/share/datasets/fashion-mnist ROWS=""
 
 # name|options (on top of the cpu-small preset)|what it tests
 GRID=(
@@ -89,15 +89,19 @@ PY
 }
 
 failed=0
-for row in "${GRID[@]}"; do
-  IFS='|' read -r name options what <<< "$row"
-  if [ -n "$ROWS" ] && ! printf '%s\n' $ROWS | grep -qx "$name"; then continue; fi
-  for seed in $SEEDS; do
+# Seeds outside, rows inside: a grid cut short still has every row for its first seeds.
+for seed in $SEEDS; do
+  for row in "${GRID[@]}"; do
+    IFS='|' read -r name options what <<< "$row"
+    if [ -n "$ROWS" ] && ! printf '%s\n' $ROWS | grep -qx "$name"; then continue; fi
     if awk -F'\t' -v r="$name" -v s="$seed" -v n="$STEPS" '$1==r && $2==s && $3==n {found=1} END {exit !found}' "$RESULTS"; then
       echo "$name seed $seed: done before"; continue
     fi
     run=$OUT/$name-seed$seed-steps$STEPS
     log=$OUT/$name-seed$seed-steps$STEPS.log
+    # Finished, but not recorded (the grid was stopped after the run's evaluation): record it.
+    line=$(read_result "$run" "$name" "$seed")
+    if [ -n "$line" ]; then printf '%s\n' "$line" >> "$RESULTS"; printf '  %s\n' "$line"; continue; fi
     # shellcheck disable=SC2206
     extra=($options)
     if [ -d "$run/checkpoints" ] && ls "$run/checkpoints"/*.ckpt >/dev/null 2>&1; then

@@ -21,6 +21,7 @@ public sealed unsafe partial class P2GanModel
             {
                 CommunicationMs = t.CommunicationMs,
                 CommunicationBytes = t.CommunicationBytes,
+                HostSyncs = t.HostSyncs,
             };
         }
     }

@@ -26,4 +26,8 @@ public sealed record StepTimings(
 
     /// <summary>In a process group: the bytes this rank sent into the step's collective calls; 0 alone.</summary>
     public long CommunicationBytes { get; init; }
+
+    /// <summary>Device values the host read during the step: the loss checks of the D and G updates and
+    /// one read of the metrics (each a device synchronisation on CUDA).</summary>
+    public int HostSyncs { get; init; }
 }

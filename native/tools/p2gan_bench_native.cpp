@@ -270,8 +270,9 @@ private:
 };
 
 struct Phases {
-    std::vector<double> transfer, d_forward, d_backward, g_forward, g_backward, optimizer;
+    std::vector<double> transfer, d_forward, d_backward, g_forward, g_backward, optimizer, host_syncs;
     void add(const p2gan_step_timings& t) {
+        host_syncs.push_back(t.host_syncs);
         transfer.push_back(t.transfer_ms);
         d_forward.push_back(t.d_forward_ms);
         d_backward.push_back(t.d_backward_ms);
@@ -420,6 +421,7 @@ std::string run(const Options& o) {
         .num("optimizer", median(phases.optimizer))
         .end();
     j.str("phases_from", cuda ? "profiling_pass" : "timed_steps");
+    j.num("host_syncs_per_step", median(phases.host_syncs));
     j.begin("threads")
         .integer("intra_op", info.intra_op_threads)
         .num("blas", info.blas_threads >= 0 ? std::optional<double>(info.blas_threads) : std::nullopt)

@@ -68,6 +68,19 @@ TEST(Model, WithoutPromotionTheGeneratorStepIgnoresTheRealBatch) {
     }
 }
 
+// docs/benchmarks.md, host_syncs_per_step: the L_D check, the L_G check when G updates, one
+// read of the metrics. A new read in the step shows up here (issue #14 wants them gone on CUDA).
+TEST(Model, AStepReadsDeviceValuesThreeTimesWithAGUpdateAndTwiceWithout) {
+    auto p = tiny_params();
+    p.pretrain_steps = 1;
+    Model model(p, testing::cpu_runtime());
+    const auto real = image_batch(p, 2);
+    EXPECT_EQ(model.train_step(real).g_updated, 0);
+    EXPECT_EQ(model.last_step_timings().host_syncs, 2);
+    EXPECT_EQ(model.train_step(real).g_updated, 1);
+    EXPECT_EQ(model.last_step_timings().host_syncs, 3);
+}
+
 TEST(Model, GeneratorStepChangesOnlyG) {
     Model model(tiny_params(), testing::cpu_runtime());
     const auto real = image_batch(model.params(), 4);

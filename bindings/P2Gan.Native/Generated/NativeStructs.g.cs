@@ -206,6 +206,9 @@ internal unsafe struct NativeStepTimings
 
     /// <summary>in a process group: bytes this rank sent into collective calls</summary>
     public long CommunicationBytes;
+
+    /// <summary>reads of device values by the host during the step (each one a device synchronisation on CUDA): the loss checks and the metrics</summary>
+    public int HostSyncs;
 }
 
 /// <summary>Blittable mirror of <c>p2gan_losses</c>: Losses of one evaluation-mode pass (p2gan_model_forward; the caller sets struct_size).</summary>

@@ -107,6 +107,7 @@ internal static class ManagedBench
                 ["optimizer"] = Median(phases.Select(p => p.OptimizerMs)),
             },
             ["phases_from"] = s.IsCuda ? "profiling_pass" : "timed_steps",
+            ["host_syncs_per_step"] = Median(phases.Select(p => (double)p.HostSyncs)),
             ["threads"] = new Dictionary<string, object?>
             {
                 ["intra_op"] = info.IntraOpThreads,

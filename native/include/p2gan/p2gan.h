@@ -190,6 +190,8 @@ typedef struct p2gan_step_timings {
     double total_ms;           /* the whole call, metrics included */
     double communication_ms;   /* in a process group: time in collective calls (part of the phases above) */
     int64_t communication_bytes; /* in a process group: bytes this rank sent into collective calls */
+    int32_t host_syncs;        /* reads of device values by the host during the step (each one a device
+                                * synchronisation on CUDA): the loss checks and the metrics */
 } p2gan_step_timings;
 #define P2GAN_STEP_TIMINGS_SIZE_V3_0 64
 

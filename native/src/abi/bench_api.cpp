@@ -74,6 +74,7 @@ p2gan_status p2gan_model_last_step_timings(const p2gan_model* model, p2gan_step_
         out.total_ms = t.total_ms;
         out.communication_ms = t.communication_ms;
         out.communication_bytes = t.communication_bytes;
+        out.host_syncs = t.host_syncs;
         p2gan::abi::write_output(out_timings, out, "out_timings");
     });
 }

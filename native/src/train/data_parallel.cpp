@@ -136,6 +136,7 @@ torch::Tensor Model::randn_for_batch(int64_t batch, int64_t dim) {
 // The loss's value, read once: one of the step's host synchronisations (docs/architecture.md).
 double Model::global_loss(const torch::Tensor& loss, const char* name, int64_t batch) {
     double value = 0;
+    ++timings_.host_syncs;
     if (!distributed(group_)) {
         value = loss.item<double>();
     } else {

@@ -389,6 +389,7 @@ p2gan_step_metrics Model::train_step_unguarded(const torch::Tensor& real_cpu) {
     const auto mean = [&](const torch::Tensor& t) { return t.defined() ? f32(t.mean()) : torch::zeros({}, f32(l_adv).options()); };
     auto values = torch::stack({mean(d.real.mu), mean(d.real.sigma), mean(d.fake.mu), mean(d.fake.sigma), f32(l_adv), f32(l_z)})
                       .to(torch::kCPU);
+    ++timings_.host_syncs;
     average_metrics(values);
     const auto v = values.accessor<float, 1>();
     m.real_mu_mean = v[0];

@@ -39,6 +39,7 @@ struct StepTimings {
            g_backward_ms = 0, optimizer_ms = 0, total_ms = 0;
     double communication_ms = 0;    // in collective calls (data-parallel), part of the phases
     int64_t communication_bytes = 0;
+    int32_t host_syncs = 0;         // device values read by the host (docs/benchmarks.md)
 };
 
 struct ForwardResult {

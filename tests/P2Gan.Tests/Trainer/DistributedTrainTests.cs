@@ -81,6 +81,21 @@ public sealed class DistributedTrainTests : NativeRunTest
     }
 
     [Test]
+    public void ATwoRankRunContinuesInOneProcessCloseToARunThatNeverChanged()
+    {
+        string alone = Temp.File("alone"), changed = Temp.File("changed");
+        Train(TrainerCli.TinyTrain(alone, [.. Quiet, "--steps", "6"]));
+        Train(TrainerCli.TinyTrain(changed, [.. Quiet, "--steps", "3", "--nproc-per-node", "2"]));
+        string output = Train("train", "--resume", changed, "--steps", "6");
+
+        // Not bit-exact (the reductions add in another order), but the same run: the same global batches and draws.
+        double difference = SafetensorsFloats.MaxDifference(Weights(Final(alone)), Weights(Final(changed)));
+        TestContext.Out.WriteLine($"max |2 ranks then 1 process - 1 process| after 6 steps: {difference:G3}");
+        Assert.That(difference, Is.LessThanOrEqualTo(1e-4));
+        Assert.That(MetricSteps(changed), Is.EqualTo(Enumerable.Range(1, 6).Select(i => (long)i)), output);
+    }
+
+    [Test]
     public void AGlobalBatchThatDoesNotSplitOverTheRanksIsRefused()
     {
         using ChildProcess p = TrainerCli.Start(TrainerCli.TinyTrain(Temp.File("odd"), "--steps", "1", "--batch-size", "3",
