@@ -149,7 +149,7 @@ TEST_F(BenchApi, TimingsAndProfilingCheckTheirArguments) {
     t.struct_size = sizeof t;
     expect_invalid(p2gan_model_last_step_timings(nullptr, &t), "model");
     expect_invalid(p2gan_model_last_step_timings(model_, nullptr), "out_timings");
-    for (const uint32_t size : {0u, 3u, static_cast<uint32_t>(sizeof t - 8), static_cast<uint32_t>(sizeof t + 8)}) {
+    for (const uint32_t size : {0u, 3u, static_cast<uint32_t>(P2GAN_STEP_TIMINGS_SIZE_V3_0 - 8), static_cast<uint32_t>(sizeof t + 8)}) {
         t.struct_size = size;
         expect_invalid(p2gan_model_last_step_timings(model_, &t), "struct_size");
     }

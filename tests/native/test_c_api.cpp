@@ -65,13 +65,14 @@ protected:
     fs::path dir_;
 };
 
-TEST(Library, AbiVersionIsThreeTwo) {
-    // 3.1 appended posterior_promotion to p2gan_model_params; 3.2 added p2gan_feature_net_source_sha256.
-    EXPECT_EQ(p2gan_abi_version(), (3u << 16) | 2u);
+TEST(Library, AbiVersionIsThreeThree) {
+    // 3.1 appended posterior_promotion to p2gan_model_params; 3.2 added p2gan_feature_net_source_sha256;
+    // 3.3 added the process group, method, sync_batch_norm and the timings' communication and host syncs.
+    EXPECT_EQ(p2gan_abi_version(), (3u << 16) | 3u);
     EXPECT_EQ(p2gan_abi_version() >> 16, 3u);
-    EXPECT_EQ(p2gan_abi_version() & 0xffffu, 2u);
+    EXPECT_EQ(p2gan_abi_version() & 0xffffu, 3u);
     EXPECT_EQ(P2GAN_ABI_VERSION_MAJOR, 3);
-    EXPECT_EQ(P2GAN_ABI_VERSION_MINOR, 2);
+    EXPECT_EQ(P2GAN_ABI_VERSION_MINOR, 3);
 }
 
 TEST(Library, DefaultsAreTheDocumentedHeaderDefaults) {
@@ -620,12 +621,17 @@ void expect_written_only_up_to(uint32_t size, const std::function<p2gan_status(S
 }
 
 TEST(StructSize, FirstPublishedSizesAreTheV3Layouts) {
-    // A minor may only grow a struct: 3.1 appended posterior_promotion (4 bytes, then 4 of tail padding).
+    // A minor may only grow a struct: 3.1 appended posterior_promotion (4 bytes), 3.3 method (4 more);
+    // 3.3 appended sync_batch_norm to the runtime params and communication_ms, communication_bytes and
+    // host_syncs (then 4 bytes of tail padding) to the timings.
     EXPECT_EQ(sizeof(p2gan_model_params), static_cast<size_t>(P2GAN_MODEL_PARAMS_SIZE_V3_0) + 8);
     EXPECT_EQ(offsetof(p2gan_model_params, posterior_promotion), static_cast<size_t>(P2GAN_MODEL_PARAMS_SIZE_V3_0));
-    EXPECT_EQ(sizeof(p2gan_runtime_params), static_cast<size_t>(P2GAN_RUNTIME_PARAMS_SIZE_V3_0));
+    EXPECT_EQ(offsetof(p2gan_model_params, method), static_cast<size_t>(P2GAN_MODEL_PARAMS_SIZE_V3_0) + 4);
+    EXPECT_EQ(sizeof(p2gan_runtime_params), static_cast<size_t>(P2GAN_RUNTIME_PARAMS_SIZE_V3_0) + 4);
+    EXPECT_EQ(offsetof(p2gan_runtime_params, sync_batch_norm), static_cast<size_t>(P2GAN_RUNTIME_PARAMS_SIZE_V3_0));
     EXPECT_EQ(sizeof(p2gan_step_metrics), static_cast<size_t>(P2GAN_STEP_METRICS_SIZE_V3_0));
-    EXPECT_EQ(sizeof(p2gan_step_timings), static_cast<size_t>(P2GAN_STEP_TIMINGS_SIZE_V3_0));
+    EXPECT_EQ(sizeof(p2gan_step_timings), static_cast<size_t>(P2GAN_STEP_TIMINGS_SIZE_V3_0) + 24);
+    EXPECT_EQ(offsetof(p2gan_step_timings, communication_ms), static_cast<size_t>(P2GAN_STEP_TIMINGS_SIZE_V3_0));
     EXPECT_EQ(sizeof(p2gan_losses), static_cast<size_t>(P2GAN_LOSSES_SIZE_V3_0));
     EXPECT_EQ(sizeof(p2gan_runtime_info), static_cast<size_t>(P2GAN_RUNTIME_INFO_SIZE_V3_0));
 }
