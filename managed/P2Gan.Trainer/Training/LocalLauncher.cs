@@ -36,6 +36,15 @@ internal static partial class LocalLauncher
                 start.Environment["MASTER_PORT"] = port.ToString();
                 ranks.Add(Process.Start(start) ?? throw new InvalidOperationException($"could not start rank {rank}"));
             }
+            // SIGTERM or SIGINT to this process must not end it before its ranks: it passes them on as
+            // SIGTERM (a graceful stop there) and keeps waiting. A terminal's Ctrl-C reaches the ranks too.
+            void Forward(PosixSignalContext context)
+            {
+                context.Cancel = true;
+                foreach (Process p in ranks) Terminate(p);
+            }
+            using PosixSignalRegistration onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Forward);
+            using PosixSignalRegistration onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Forward);
             using CancellationTokenRegistration forward = stop.Register(() =>
             {
                 foreach (Process p in ranks) Terminate(p);

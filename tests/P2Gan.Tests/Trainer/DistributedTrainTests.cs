@@ -69,6 +69,23 @@ public sealed class DistributedTrainTests : NativeRunTest
     }
 
     [Test]
+    public void SigtermToTheLauncherStopsEveryRankAtOneStepAfterRankZerosCheckpoint()
+    {
+        if (OperatingSystem.IsWindows()) Assert.Ignore("POSIX signals");
+        string run = Temp.File("stopped");
+        using ChildProcess launcher = TrainerCli.Start(TrainerCli.TinyTrain(run, [.. Quiet, "--steps", "100000", "--nproc-per-node", "2"]));
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!File.Exists(Path.Combine(run, "checkpoints", "step_000002.ckpt")) && waited.Elapsed < Limit && !launcher.Process.HasExited) Thread.Sleep(50);
+        using (var kill = System.Diagnostics.Process.Start("kill", $"-TERM {launcher.Process.Id}")) kill.WaitForExit();
+
+        Assert.That(launcher.WaitForExit(Limit), Is.EqualTo(0), launcher.Output);
+        Assert.That(launcher.Output, Does.Contain("[rank 1] Stop requested: stopping at step"));
+        long stoppedAt = MetricSteps(run).Max();
+        Assert.That(File.Exists(Path.Combine(run, "checkpoints", $"step_{stoppedAt:D6}.ckpt")), Is.True, launcher.Output);
+        Assert.That(launcher.Output, Does.Contain($"stopping at step {stoppedAt}"));
+    }
+
+    [Test]
     public void ATwoRankRunResumedWithTwoRanksIsExact()
     {
         string straight = Temp.File("straight"), split = Temp.File("split");
