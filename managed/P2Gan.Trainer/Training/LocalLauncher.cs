@@ -38,17 +38,18 @@ internal static partial class LocalLauncher
             }
             // SIGTERM or SIGINT to this process must not end it before its ranks: it passes them on as
             // SIGTERM (a graceful stop there) and keeps waiting. A terminal's Ctrl-C reaches the ranks too.
+            void TerminateAll()
+            {
+                foreach (Process p in ranks) Terminate(p);
+            }
             void Forward(PosixSignalContext context)
             {
                 context.Cancel = true;
-                foreach (Process p in ranks) Terminate(p);
+                TerminateAll();
             }
             using PosixSignalRegistration onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Forward);
             using PosixSignalRegistration onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Forward);
-            using CancellationTokenRegistration forward = stop.Register(() =>
-            {
-                foreach (Process p in ranks) Terminate(p);
-            });
+            using CancellationTokenRegistration forward = stop.Register(TerminateAll);
             var waits = ranks.Select((p, rank) => (Rank: rank, Exit: p.WaitForExitAsync())).ToList();
             int exitCode = 0;
             while (waits.Count > 0)
@@ -91,7 +92,8 @@ internal static partial class LocalLauncher
         return viaDotnet ? (host, [entry]) : (host, []);
     }
 
-    private static int FreeLoopbackPort()
+    /// <summary>A loopback port free now (closed again: another program may take it first, rarely).</summary>
+    internal static int FreeLoopbackPort()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

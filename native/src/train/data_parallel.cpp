@@ -21,32 +21,31 @@ namespace {
 
 bool distributed(const std::shared_ptr<ProcessGroup>& group) { return group != nullptr && group->world_size() > 1; }
 
-// Every tensor of one Adam optimizer's state in parameter order, and the step counts.
-void collect_adam_state(torch::optim::Adam& optimizer, std::vector<torch::Tensor>& tensors,
-                        std::vector<int64_t>& steps) {
+// Calls fn(state) for each parameter of optimizer that has Adam state, in parameter order.
+template <typename Fn>
+void for_each_adam_state(torch::optim::Adam& optimizer, Fn&& fn) {
     auto& state = optimizer.state();
     for (auto& group : optimizer.param_groups()) {
         for (auto& p : group.params()) {
             const auto it = state.find(adam_state_key(state, p));
-            if (it == state.end()) continue;
-            auto& st = static_cast<torch::optim::AdamParamState&>(*it->second);
-            tensors.push_back(st.exp_avg());
-            tensors.push_back(st.exp_avg_sq());
-            if (st.max_exp_avg_sq().defined()) tensors.push_back(st.max_exp_avg_sq());
-            steps.push_back(st.step());
+            if (it != state.end()) fn(static_cast<torch::optim::AdamParamState&>(*it->second));
         }
     }
 }
 
+// Every tensor of one Adam optimizer's state in parameter order, and the step counts.
+void collect_adam_state(torch::optim::Adam& optimizer, std::vector<torch::Tensor>& tensors,
+                        std::vector<int64_t>& steps) {
+    for_each_adam_state(optimizer, [&](torch::optim::AdamParamState& st) {
+        tensors.push_back(st.exp_avg());
+        tensors.push_back(st.exp_avg_sq());
+        if (st.max_exp_avg_sq().defined()) tensors.push_back(st.max_exp_avg_sq());
+        steps.push_back(st.step());
+    });
+}
+
 void set_adam_steps(torch::optim::Adam& optimizer, const int64_t* steps, size_t& index) {
-    auto& state = optimizer.state();
-    for (auto& group : optimizer.param_groups()) {
-        for (auto& p : group.params()) {
-            const auto it = state.find(adam_state_key(state, p));
-            if (it == state.end()) continue;
-            static_cast<torch::optim::AdamParamState&>(*it->second).step(steps[index++]);
-        }
-    }
+    for_each_adam_state(optimizer, [&](torch::optim::AdamParamState& st) { st.step(steps[index++]); });
 }
 
 // The settings every rank must share: the model's and the runtime's sync_batch_norm.
@@ -104,14 +103,7 @@ void Model::broadcast_state() {
                      layout + " tensors/steps, rank 0: " + reference + "); restore the same checkpoint on every rank");
     }
     std::vector<torch::Tensor> tensors;
-    for (auto* network : std::vector<torch::nn::Module*>{d_.ptr().get(), g_.ptr().get()}) {
-        for (auto& p : network->parameters()) tensors.push_back(p);
-        for (auto& b : network->buffers()) tensors.push_back(b);
-    }
-    if (has_ema()) {
-        for (auto& p : g_ema_->parameters()) tensors.push_back(p);
-        for (auto& b : g_ema_->buffers()) tensors.push_back(b);
-    }
+    for (auto& named : named_tensors()) tensors.push_back(named.second);  // D, G, G_ema: weights and buffers
     tensors.insert(tensors.end(), adam_tensors.begin(), adam_tensors.end());
     auto counters = torch::tensor(adam_steps, torch::kInt64);
     auto step = torch::tensor({step_}, torch::kInt64);
@@ -145,7 +137,8 @@ double Model::global_loss(const torch::Tensor& loss, const char* name, int64_t b
         const double b = static_cast<double>(batch);
         auto sums = torch::stack({loss.detach().to(torch::kCPU, torch::kFloat64), torch::tensor(b, torch::kFloat64),
                                   torch::tensor(b * b, torch::kFloat64)});
-        group_->allreduce_sum({sums}, name == std::string("L_D") ? "summing L_D over the ranks" : "summing L_G over the ranks");
+        const auto what = std::string("summing ") + name + " over the ranks";
+        group_->allreduce_sum({sums}, what.c_str());
         const auto s = sums.accessor<double, 1>();
         const double n = group_->world_size();
         if (n * s[2] != s[1] * s[1]) {

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using P2Gan.Tests.Support;
 
 namespace P2Gan.Tests.Trainer;
@@ -36,7 +34,7 @@ public sealed class DistributedTrainTests : NativeRunTest
     public void RanksStartedAsTorchrunStartsThemTrainTogether()
     {
         string run = Temp.File("torchrun");
-        var ranks = StartRanks(run, FreePort(), [.. Quiet, "--steps", "3"]);
+        var ranks = StartRanks(run, P2Gan.Trainer.Training.LocalLauncher.FreeLoopbackPort(), [.. Quiet, "--steps", "3"]);
         foreach (ChildProcess rank in ranks)
         {
             using (rank) Assert.That(rank.WaitForExit(Limit), Is.EqualTo(0), rank.Output);
@@ -48,7 +46,7 @@ public sealed class DistributedTrainTests : NativeRunTest
     public void AKilledRankMakesTheOtherFailWithinTheTimeoutAndTheRunResumes()
     {
         string run = Temp.File("killed");
-        var ranks = StartRanks(run, FreePort(), [.. Quiet, "--steps", "100000", "--dist-timeout", "10"]);
+        var ranks = StartRanks(run, P2Gan.Trainer.Training.LocalLauncher.FreeLoopbackPort(), [.. Quiet, "--steps", "100000", "--dist-timeout", "10"]);
         using ChildProcess rank0 = ranks[0], rank1 = ranks[1];
         string checkpoint = Path.Combine(run, "checkpoints", "step_000004.ckpt");
         var waited = System.Diagnostics.Stopwatch.StartNew();
@@ -134,15 +132,6 @@ public sealed class DistributedTrainTests : NativeRunTest
         int code = p.WaitForExit(Limit);
         Assert.That(code, Is.EqualTo(0), p.Output);
         return p.Output;
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 
     private static string Final(string runDir) => Path.Combine(runDir, "checkpoints", "final.ckpt");
