@@ -29,7 +29,7 @@ internal sealed class EvalCommand : ICommand
         CliOption.Flag("Ema", "Sample the EMA generator."),
         CliOption.Value("Seed", "S", $"Sampling seed (chunk k of {FeatureEvaluation.Chunk} uses S + k).", DefaultSeed.ToString(CultureInfo.InvariantCulture)),
         CliOption.Value("Features", "fmnist|inception", "fmnist: the project's Fashion-MNIST classifier (128-d); inception: FID Inception-v3 (2048-d).", "fmnist"),
-        CliOption.Value("Codes", "prior|posterior|aggregate", "Where the codes of --checkpoint's samples come from: the prior P_c, D's posterior of random training images, or a Gaussian fitted to those posteriors (docs/results.md).", "prior"),
+        CheckpointCodes.Option,
         CliOption.Value("Resize", "pytorch-fid|clean", "How the Inception network resizes both sides to 299x299: pytorch-fid 0.3.0's bilinear or clean-fid 0.1.35's \"clean\" (docs/evaluation.md).", FeatureEvaluation.ResizePytorchFid),
         CliOption.Value("Inception", "FILE", "pt_inception-2015-12-05-6726825d.pth or .safetensors (required with --features inception)."),
         CliOption.Value("Classifier", "FILE", "A classifier file from 'p2gan train-classifier --out'.", "the cached one"),
@@ -64,12 +64,8 @@ internal sealed class EvalCommand : ICommand
         }
         string? device = a.Optional("device");
         if (ema && checkpoint is null) throw new UsageException("--ema needs --checkpoint.");
-        string codesText = a.Optional("codes") ?? "prior";
-        if (!Enum.TryParse(codesText, ignoreCase: true, out Sampling.CodeSource codeSource) || !Enum.IsDefined(codeSource) || int.TryParse(codesText, out _))
-        {
-            throw new UsageException($"invalid --codes '{codesText}': use prior, posterior or aggregate.");
-        }
-        if (codeSource != Sampling.CodeSource.Prior && checkpoint is null) throw new UsageException("--codes needs --checkpoint.");
+        Sampling.CodeSource? requestedCodes = CheckpointCodes.Parse(a);
+        if (requestedCodes is not null && checkpoint is null) throw new UsageException("--codes needs --checkpoint.");
         FeatureResizeMode resize = Usage(() => FeatureEvaluation.ParseResize(a.Optional("resize") ?? FeatureEvaluation.ResizePytorchFid), "resize");
         DatasetSpec realSpec = Usage(() => DatasetSpec.Parse(datasetSpec), "dataset");
 
@@ -84,7 +80,6 @@ internal sealed class EvalCommand : ICommand
             Split = FeatureEvaluation.SplitName(split),
             Features = featuresName,
             Resize = FeatureEvaluation.ResizeName(resize),
-            Codes = codeSource.ToString().ToLowerInvariant(),
         };
 
         using CommandLogging logging = CommandLogging.Start(a);
@@ -107,10 +102,13 @@ internal sealed class EvalCommand : ICommand
             fakes = OpenDataset(fakeSpec.ToString(), side, FeatureEvaluation.RealChannels(featuresName), imagesDir is not null ? DatasetSplit.Train : fakeSplit);
         }
         int resolution = model?.Options.Resolution ?? fakes!.Resolution;
-        // The training split at the model's size, whose posteriors give the codes (opened before the network too).
-        using var trainingImages = model is not null && codeSource != Sampling.CodeSource.Prior
-            ? new DisposableDataset(OpenDataset(datasetSpec, model.Options.Resolution, model.Options.Channels, DatasetSplit.Train))
-            : null;
+        // The codes, with the training images they may need (opened before the network too).
+        using CheckpointCodes? codes = model is null ? null : CheckpointCodes.Open(model, checkpoint!, requestedCodes, a.Optional("dataset"), datasetSpec);
+        if (codes is not null)
+        {
+            report.Codes = codes.Source.ToString().ToLowerInvariant();
+            logging.Progress("P2Gan.Trainer.Eval")($"Codes: {codes.Origin}");
+        }
 
         using FeatureNetwork net = OpenFeatureNetwork(a, featuresName, datasetSpec, device, report, logging.Progress("P2Gan.Trainer.Eval"));
 
@@ -118,8 +116,7 @@ internal sealed class EvalCommand : ICommand
         float[] fakeFeatures, fakeLogits;
         if (model is not null)
         {
-            var codes = Sampling.CodeSampler.Create(model, codeSource, trainingImages?.Dataset);
-            (fakeFeatures, fakeLogits) = FeatureEvaluation.ExtractSamples(net, codes, model, count, seed, ema, resize);
+            (fakeFeatures, fakeLogits) = FeatureEvaluation.ExtractSamples(net, codes!.Sampler, model, count, seed, ema, resize);
         }
         else
         {

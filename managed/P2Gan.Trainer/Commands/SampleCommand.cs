@@ -19,7 +19,9 @@ internal sealed class SampleCommand : ICommand
         CliOption.Value("Out", "FILE.png", "Grid to write, about square (one of --out, --out-dir)."),
         CliOption.Value("OutDir", "DIR", "Folder for sample_0000.png, sample_0001.png, ... (one of --out, --out-dir)."),
         CliOption.Value("Count", "N", "Number of images.", DefaultCount.ToString(CultureInfo.InvariantCulture)),
-        CliOption.Value("Seed", "S", "Sampling seed: noise and codes from the prior P_c.", DefaultSeed.ToString(CultureInfo.InvariantCulture)),
+        CliOption.Value("Seed", "S", "Sampling seed (noise and codes).", DefaultSeed.ToString(CultureInfo.InvariantCulture)),
+        CheckpointCodes.Option,
+        CliOption.Value("Dataset", "SPEC", "Whose train split gives the codes of --codes posterior, or of an aggregate the checkpoint does not store.", "the run's dataset"),
         CliOption.Flag("Ema", "Use the EMA generator (the checkpoint must have one)."),
         CliOption.Value("Device", "NAME", "Device override.", "the checkpoint's"),
     ];
@@ -32,21 +34,23 @@ internal sealed class SampleCommand : ICommand
         if ((outPath is null) == (outDir is null)) throw new UsageException("'sample' needs exactly one of --out FILE.png and --out-dir DIR.");
         string checkpoint = a.Required("checkpoint");
         bool ema = a.Flag("ema");
+        Sampling.CodeSource? requestedCodes = CheckpointCodes.Parse(a);
 
         using P2GanModel model = P2GanModel.Load(checkpoint, a.Optional("device"));
         if (ema && model.Options.EmaDecay <= 0) throw new UsageException($"invalid --ema: {checkpoint} was trained without an EMA generator (EmaDecay 0).");
-        float[] images = model.Sample(count, seed, useEma: ema);
+        using CheckpointCodes codes = CheckpointCodes.Open(model, checkpoint, requestedCodes, a.Optional("dataset"), TrainClassifierCommand.DefaultDataset);
+        float[] images = codes.Sampler.Sample(count, seed, ema);
         if (outPath is not null)
         {
             int columns = (int)Math.Ceiling(Math.Sqrt(count));
             ImageGrid.SavePng(outPath, images,
                 TensorShape.Nchw(count, model.Options.Channels, model.Options.Resolution, model.Options.Resolution), columns);
-            Console.WriteLine($"Wrote a grid of {count} samples to {Path.GetFullPath(outPath)}");
+            Console.WriteLine($"Wrote a grid of {count} samples to {Path.GetFullPath(outPath)} (codes: {codes.Origin})");
         }
         else
         {
             PngFiles.SaveEach(outDir!, "sample", images, model.Options, count);
-            Console.WriteLine($"Wrote {count} samples to {Path.GetFullPath(outDir!)}");
+            Console.WriteLine($"Wrote {count} samples to {Path.GetFullPath(outDir!)} (codes: {codes.Origin})");
         }
         return Task.FromResult(ExitCodes.Success);
     }

@@ -1,4 +1,5 @@
 using P2Gan.Datasets;
+using P2Gan.Training;
 
 namespace P2Gan.Sampling;
 
@@ -24,25 +25,26 @@ public enum CodeSource
 public sealed class CodeSampler
 {
     /// <summary>Images encoded to fit <see cref="CodeSource.Aggregate"/> by default.</summary>
-    public const int DefaultAggregateImages = 10000;
+    public const int DefaultAggregateImages = AggregateCodes.DefaultImages;
 
-    private const int EncodeChunk = 500;
     private const ulong CodeSalt = 0xC0DE5EEDUL; // codes and noise of one seed must differ
     private readonly P2GanModel _model;
     private readonly IImageDataset? _data;
-    private readonly float[]? _mean, _std;
 
-    private CodeSampler(P2GanModel model, CodeSource source, IImageDataset? data, float[]? mean, float[]? std) =>
-        (_model, Source, _data, _mean, _std) = (model, source, data, mean, std);
+    private CodeSampler(P2GanModel model, CodeSource source, IImageDataset? data, AggregateCodes? aggregate) =>
+        (_model, Source, _data, Aggregate) = (model, source, data, aggregate);
 
     /// <summary>Where this sampler's codes come from.</summary>
     public CodeSource Source { get; }
 
+    /// <summary>The Gaussian the codes are drawn from (<see cref="CodeSource.Aggregate"/> only; else null).</summary>
+    public AggregateCodes? Aggregate { get; }
+
     /// <summary>The fitted mean per code dimension (<see cref="CodeSource.Aggregate"/> only; else empty).</summary>
-    public ReadOnlySpan<float> AggregateMean => _mean;
+    public ReadOnlySpan<float> AggregateMean => Aggregate?.Mean;
 
     /// <summary>The fitted standard deviation per code dimension (<see cref="CodeSource.Aggregate"/> only; else empty).</summary>
-    public ReadOnlySpan<float> AggregateStd => _std;
+    public ReadOnlySpan<float> AggregateStd => Aggregate?.Std;
 
     /// <summary>A sampler of <paramref name="model"/> (not owned: keep it alive while sampling).</summary>
     /// <param name="model">The model whose generator draws.</param>
@@ -54,14 +56,51 @@ public sealed class CodeSampler
         int aggregateImages = DefaultAggregateImages)
     {
         ArgumentNullException.ThrowIfNull(model);
-        if (source == CodeSource.Prior) return new CodeSampler(model, source, null, null, null);
+        if (source == CodeSource.Prior) return new CodeSampler(model, source, null, null);
+        RequirePosterior(model, source);
+        if (trainingImages is null) throw new ArgumentException($"code source {source} needs training images.", nameof(trainingImages));
+        RequireShape(model, trainingImages);
+        if (source == CodeSource.Posterior) return new CodeSampler(model, source, trainingImages, null);
+        return new CodeSampler(model, source, trainingImages, AggregateCodes.Fit(model, trainingImages, aggregateImages));
+    }
+
+    /// <summary>A sampler of <paramref name="model"/> that draws codes from <paramref name="aggregate"/>, fitted
+    /// before (<see cref="AggregateCodes.Fit"/>) or stored in a checkpoint (<see cref="AggregateCodes.ReadFromCheckpoint"/>).</summary>
+    /// <param name="model">The model whose generator draws.</param>
+    /// <param name="aggregate">Statistics with the model's PosteriorDim dimensions.</param>
+    /// <exception cref="ArgumentException">A baseline model, or another number of dimensions.</exception>
+    public static CodeSampler Create(P2GanModel model, AggregateCodes aggregate)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(aggregate);
+        RequirePosterior(model, CodeSource.Aggregate);
+        if (aggregate.Dimensions != model.Options.PosteriorDim)
+        {
+            throw new ArgumentException(
+                $"the aggregate codes have {aggregate.Dimensions} dimensions; the model's codes have {model.Options.PosteriorDim}.", nameof(aggregate));
+        }
+        return new CodeSampler(model, CodeSource.Aggregate, null, aggregate);
+    }
+
+    /// <summary>The source a checkpoint's samples take by default: the one its run evaluated with (EvalCodes,
+    /// kept in the checkpoint's training state), Prior for a baseline or a checkpoint without training state.</summary>
+    /// <param name="checkpointPath">A .ckpt file.</param>
+    /// <exception cref="InvalidDataException">The checkpoint's training state is unreadable.</exception>
+    public static CodeSource DefaultSourceOf(string checkpointPath) =>
+        TrainingState.ReadIfPresent(checkpointPath)?.Config.EffectiveEvalCodes ?? CodeSource.Prior;
+
+    internal static void RequirePosterior(P2GanModel model, CodeSource source)
+    {
         if (!model.Options.HasPosterior)
         {
             throw new ArgumentException(
                 $"code source {source} needs a P2GAN model; this one is the {model.Options.Method} baseline, whose discriminator " +
                 "gives scores, not posteriors: use Prior.", nameof(source));
         }
-        if (trainingImages is null) throw new ArgumentException($"code source {source} needs training images.", nameof(trainingImages));
+    }
+
+    internal static void RequireShape(P2GanModel model, IImageDataset trainingImages)
+    {
         ModelOptions o = model.Options;
         if (trainingImages.Resolution != o.Resolution || trainingImages.Channels != o.Channels)
         {
@@ -69,10 +108,6 @@ public sealed class CodeSampler
                 $"the training images are {trainingImages.Resolution}x{trainingImages.Resolution}x{trainingImages.Channels}; " +
                 $"the model takes {o.Resolution}x{o.Resolution}x{o.Channels}.", nameof(trainingImages));
         }
-        if (source == CodeSource.Posterior) return new CodeSampler(model, source, trainingImages, null, null);
-        if (aggregateImages < 2) throw new ArgumentOutOfRangeException(nameof(aggregateImages), aggregateImages, "At least 2 images.");
-        (float[] mean, float[] std) = FitAggregate(model, trainingImages, Math.Min(aggregateImages, trainingImages.Count));
-        return new CodeSampler(model, source, trainingImages, mean, std);
     }
 
     /// <summary><paramref name="count"/> images [count, C, R, R] in [-1, 1].</summary>
@@ -100,44 +135,14 @@ public sealed class CodeSampler
             {
                 float[] noise = GaussianNoise.Draw(count * o.NoiseDim, seed);
                 float[] codes = GaussianNoise.Draw(count * o.PosteriorDim, seed ^ CodeSalt);
+                float[] mean = Aggregate!.Mean, std = Aggregate.Std;
                 for (int i = 0; i < codes.Length; i++)
                 {
                     int j = i % o.PosteriorDim;
-                    codes[i] = _mean![j] + _std![j] * codes[i];
+                    codes[i] = mean[j] + std[j] * codes[i];
                 }
                 return _model.Generate(noise, codes, count, useEma);
             }
         }
-    }
-
-    // The mixture of the images' N(mu, sigma^2) as one Gaussian per dimension: mean E[mu],
-    // variance E[mu^2 + sigma^2] - E[mu]^2, accumulated in double.
-    private static (float[] Mean, float[] Std) FitAggregate(P2GanModel model, IImageDataset data, int count)
-    {
-        ModelOptions o = model.Options;
-        int d = o.PosteriorDim, size = o.Channels * o.Resolution * o.Resolution;
-        var sum = new double[d];
-        var sumSquares = new double[d];
-        for (int start = 0; start < count; start += EncodeChunk)
-        {
-            int n = Math.Min(EncodeChunk, count - start);
-            var images = new float[n * size];
-            for (int i = 0; i < n; i++) data.CopyImage(start + i, images.AsSpan(i * size, size));
-            (float[] mu, float[] sigma) = model.Encode(images, TensorShape.Nchw(n, o.Channels, o.Resolution, o.Resolution));
-            for (int i = 0; i < mu.Length; i++)
-            {
-                sum[i % d] += mu[i];
-                sumSquares[i % d] += (double)mu[i] * mu[i] + (double)sigma[i] * sigma[i];
-            }
-        }
-        var mean = new float[d];
-        var std = new float[d];
-        for (int j = 0; j < d; j++)
-        {
-            double m = sum[j] / count;
-            mean[j] = (float)m;
-            std[j] = (float)Math.Sqrt(Math.Max(0, sumSquares[j] / count - m * m));
-        }
-        return (mean, std);
     }
 }

@@ -29,6 +29,9 @@ internal sealed class TrainingEvaluator(TrainingConfig config, IImageDataset tra
 
     public bool IsDueAtEnd => config.EvalEvery > 0 || config.EvalAtEnd;
 
+    /// <summary>The aggregate posterior of the newest evaluation (EvalCodes Aggregate), kept in the checkpoints of its step.</summary>
+    public Sampling.AggregateCodes? LastAggregate { get; private set; }
+
     /// <returns>Null when this run cannot be evaluated (warned once).</returns>
     public TrainingEvaluation? Evaluate(P2GanModel model, bool useEma)
     {
@@ -43,6 +46,7 @@ internal sealed class TrainingEvaluator(TrainingConfig config, IImageDataset tra
             FeatureResizeMode resize = FeatureEvaluation.ParseResize(config.EvalResize);
             // The codes of config.EvalCodes; the aggregate is fitted again at each evaluation (D changes).
             var codes = Sampling.CodeSampler.Create(model, config.EffectiveEvalCodes, trainingImages);
+            LastAggregate = codes.Aggregate;
             (float[] features, float[] logits) = FeatureEvaluation.ExtractSamples(_net!, codes, model, config.EvalSamples, seed, useEma, resize);
             _real ??= FeatureEvaluation.RealStatistics(_net!, _networkFile, _features, config.Dataset, DatasetSplit.Test,
                 model.Options.Resolution, config.EvalSamples, CacheSubdirectory("stats"), resize);

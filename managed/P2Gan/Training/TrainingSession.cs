@@ -58,6 +58,7 @@ public sealed class TrainingSession : IDisposable
     private double? _bestMetricValue; // of config.BestMetric, as held by best.ckpt
     private bool _warnedMissingBestMetric;
     private TrainingEvaluation? _lastEvaluation;
+    private Sampling.AggregateCodes? _lastAggregate; // the newest evaluation's, stored in the checkpoints of its step
     // What the model holds now (null: unknown, e.g. after a restore): a schedule value is sent only when it differs.
     private (float D, float G)? _appliedRates;
     private float? _appliedEmaDecay;
@@ -426,6 +427,7 @@ public sealed class TrainingSession : IDisposable
         TrainingEvaluation? e = evaluator.Evaluate(model, useEma);
         if (e is null) return;
         _lastEvaluation = e;
+        _lastAggregate = evaluator.LastAggregate;
         metrics.WriteEval(e);
         ArtifactWritten?.Invoke(this, new TrainingArtifactEventArgs(TrainingArtifactKind.Evaluation, folder.MetricsPath, e.Step));
         logger.LogInformation("Eval at step {Step} ({Samples} samples{Ema}, {Seconds:F1} s): {Scores}", e.Step, config.EvalSamples,
@@ -469,6 +471,7 @@ public sealed class TrainingSession : IDisposable
             ElapsedSeconds = Elapsed,
             Config = config,
             BestMetricValue = _bestMetricValue,
+            AggregateCodes = _lastAggregate?.Step == model.Step ? _lastAggregate : null,
         };
         KeepUnusableApart(path);
         model.Save(path, state.ToJson());

@@ -33,6 +33,9 @@ public sealed record TrainingState
     /// <summary>The best value of Config.BestMetric so far (the one checkpoints/best.ckpt holds); null
     /// before the first evaluation. Kept in every checkpoint so a resumed run compares against it.</summary>
     public double? BestMetricValue { get; init; }
+    /// <summary>The aggregate posterior the evaluation at this step fitted (EvalCodes Aggregate), so that
+    /// sampling the checkpoint needs no training images; null when no evaluation ran at this step.</summary>
+    public Sampling.AggregateCodes? AggregateCodes { get; init; }
 
     /// <summary>The state as the JSON stored in checkpoints (the settings flat, <see cref="TrainingJson.Options"/>).</summary>
     public string ToJson() => JsonSerializer.Serialize(this with { Config = Config.WithFlatSettings() }, TrainingJson.Options);
@@ -52,13 +55,17 @@ public sealed record TrainingState
             state = JsonSerializer.Deserialize<TrainingState>(json, TrainingJson.Options)
                 ?? throw new InvalidDataException($"{source}: empty training state.");
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or ArgumentException)
         {
             throw new InvalidDataException($"{source}: unreadable training state: {e.Message}", e);
         }
         if (state.Format != CurrentFormat)
         {
             throw new InvalidDataException($"{source}: training state format {state.Format}; this trainer reads {CurrentFormat}.");
+        }
+        if (state.AggregateCodes is { } codes && codes.Step != state.Step)
+        {
+            throw new InvalidDataException($"{source}: its aggregate codes are of step {codes.Step}, its training state of step {state.Step}.");
         }
         try
         {
@@ -75,4 +82,13 @@ public sealed record TrainingState
     /// <exception cref="InvalidDataException">The checkpoint holds no or another training state.</exception>
     public static TrainingState Read(string checkpointPath) =>
         FromJson(P2GanModel.ReadCheckpointHostState(checkpointPath), checkpointPath);
+
+    /// <summary>The training state of a checkpoint; null for one written by <see cref="P2GanModel.Save"/> without it.</summary>
+    /// <param name="checkpointPath">A .ckpt file.</param>
+    /// <exception cref="InvalidDataException">The checkpoint holds an unreadable training state.</exception>
+    public static TrainingState? ReadIfPresent(string checkpointPath)
+    {
+        string json = P2GanModel.ReadCheckpointHostState(checkpointPath);
+        return string.IsNullOrWhiteSpace(json) ? null : FromJson(json, checkpointPath);
+    }
 }

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using P2Gan.Tests.Evaluation;
 using P2Gan.Tests.Support;
+using P2Gan.Datasets;
+using P2Gan.Sampling;
 using P2Gan.Trainer.Training;
 
 namespace P2Gan.Tests.Trainer;
@@ -63,6 +65,56 @@ public sealed class TrainingEvaluationTests : NativeRunTest
         Assert.That(best.Step, Is.EqualTo(bestStep));
         Assert.That(best.BestMetricValue, Is.EqualTo(bestFid));
         Assert.That(bestFid, Is.LessThanOrEqualTo(bestBefore));
+    }
+
+    [Test]
+    public async Task EvaluatedCheckpointsKeepTheAggregateThatSampleAndEvalThenUse()
+    {
+        string runDir = Temp.File("run");
+        (int code, string error, string output) = await TrainerCli.Run(TinyEvalTrain(runDir, "--steps", "4"));
+        Assert.That(code, Is.EqualTo(0), error + output);
+        string final = Path.Combine(runDir, "checkpoints", CheckpointStore.FinalName);
+        TrainingState state = TrainingState.Read(final);
+        AggregateCodes stored = state.AggregateCodes!;
+        Assert.That(stored, Is.Not.Null);
+        Assert.That((stored.Step, stored.Images), Is.EqualTo((4L, 64)), "fitted at the final evaluation on the 64 training images");
+        TrainingState best = TrainingState.Read(Path.Combine(runDir, "checkpoints", CheckpointStore.BestName));
+        Assert.That(best.AggregateCodes!.Step, Is.EqualTo(best.Step));
+
+        // The stored statistics are those of the encoded training set, refitted from the checkpoint.
+        string bare = Temp.File("bare.ckpt"); // the same model without training state, so without the aggregate
+        using (var model = P2GanModel.Load(final))
+        {
+            model.Save(bare);
+            IImageDataset train = DatasetFactory.Open(state.Config.Dataset,
+                new DatasetOptions { Resolution = model.Options.Resolution, Channels = model.Options.Channels, Split = DatasetSplit.Train });
+            AggregateCodes refit = AggregateCodes.Fit(model, train);
+            Assert.That(stored.Mean, Is.EqualTo(refit.Mean));
+            Assert.That(stored.Std, Is.EqualTo(refit.Std));
+        }
+
+        // 'sample' takes them by default, without images; refitting on the same split draws the same images.
+        string fromCheckpoint = Temp.File("stored.png"), refitted = Temp.File("refit.png"), prior = Temp.File("prior.png");
+        (code, error, output) = await TrainerCli.Run("sample", "--checkpoint", final, "--out", fromCheckpoint, "--count", "9");
+        Assert.That(code, Is.EqualTo(0), error + output);
+        Assert.That(output, Does.Contain("the aggregate stored in the checkpoint (64 images at step 4)"));
+        (code, error, output) = await TrainerCli.Run("sample", "--checkpoint", bare, "--out", refitted, "--count", "9",
+            "--codes", "aggregate", "--dataset", state.Config.Dataset);
+        Assert.That(code, Is.EqualTo(0), error + output);
+        Assert.That(output, Does.Contain("the aggregate fitted on"));
+        Assert.That(File.ReadAllBytes(refitted), Is.EqualTo(File.ReadAllBytes(fromCheckpoint)));
+        (code, error, output) = await TrainerCli.Run("sample", "--checkpoint", final, "--out", prior, "--count", "9", "--codes", "prior");
+        Assert.That(code, Is.EqualTo(0), error + output);
+        Assert.That(File.ReadAllBytes(prior), Is.Not.EqualTo(File.ReadAllBytes(fromCheckpoint)));
+
+        // 'eval' too: its default scores the checkpoint as the run reported it.
+        (code, error, output) = await TrainerCli.Run("eval", "--checkpoint", final, "--dataset", state.Config.Dataset, "--count", "16",
+            "--classifier-dir", Path.Combine(Temp.File("cache"), "classifiers"), "--stats-dir", Temp.File("stats"), "--seed", "3");
+        Assert.That(code, Is.EqualTo(0), error + output);
+        Assert.That(error + output, Does.Contain("Codes: the aggregate stored in the checkpoint"));
+        (code, error, output) = await TrainerCli.Run("sample", "--checkpoint", final, "--out", prior, "--codes", "sometimes");
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(error, Does.Contain("invalid --codes 'sometimes'"));
     }
 
     [Test]
