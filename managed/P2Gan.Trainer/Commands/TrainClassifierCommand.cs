@@ -9,7 +9,7 @@ namespace P2Gan.Trainer.Commands;
 /// once per data and recipe (cached by content hash), then its test accuracy.</summary>
 internal sealed class TrainClassifierCommand : ICommand
 {
-    internal const string DefaultDataset = "fashion-mnist:/usr/share/datasets/fashion-mnist";
+    internal const string DefaultDataset = P2Gan.Training.TrainingConfig.DefaultDataset;
 
     public string Name => "train-classifier";
     public string Summary => "train (or reuse from the cache) the Fashion-MNIST classifier for FMNIST-FID; prints test accuracy";

@@ -100,6 +100,9 @@ public sealed record TrainingConfig
         nameof(PrefetchBatches), nameof(DecodeThreads),
     ];
 
+    /// <summary>Fashion-MNIST where Debian's dataset-fashion-mnist installs it: the dataset of <c>p2gan train</c> without --dataset.</summary>
+    public const string DefaultDataset = "fashion-mnist:/usr/share/datasets/fashion-mnist";
+
     /// <summary>A configuration with every setting from <paramref name="preset"/> and the trainer's defaults
     /// (those of <c>p2gan train</c>); Channels is the dataset's.</summary>
     /// <param name="preset">A preset name (<see cref="TrainPresets.All"/>).</param>
