@@ -11,7 +11,7 @@ public static class GaussianNoise
     /// <param name="std">Their standard deviation.</param>
     public static float[] Draw(int count, ulong seed, float mean = 0f, float std = 1f)
     {
-        var random = new Random(unchecked((int)seed ^ (int)(seed >> 32)));
+        Random random = SeededRandom(seed);
         var values = new float[count];
         for (int i = 0; i < count; i += 2)
         {
@@ -22,6 +22,9 @@ public static class GaussianNoise
         }
         return values;
     }
+
+    /// <summary>A System.Random from a 64-bit seed, both halves folded in: every seeded draw of the SDK starts here.</summary>
+    internal static Random SeededRandom(ulong seed) => new(unchecked((int)seed ^ (int)(seed >> 32)));
 
     /// <summary>Codes from the prior P_c = N((mu_a+mu_b)/2, ((sigma_a+sigma_b)/2)^2 I).</summary>
     /// <param name="model">The model's settings (its priors and d).</param>

@@ -125,7 +125,7 @@ public sealed class CodeSampler
             case CodeSource.Posterior:
             {
                 // Random training images from the seed, through D's posterior (the model's own draw).
-                var random = new Random(unchecked((int)seed ^ (int)(seed >> 32)));
+                Random random = GaussianNoise.SeededRandom(seed);
                 int size = o.Channels * o.Resolution * o.Resolution;
                 var images = new float[count * size];
                 for (int i = 0; i < count; i++) _data!.CopyImage(random.Next(_data.Count), images.AsSpan(i * size, size));

@@ -32,11 +32,13 @@ internal sealed class FixedSampleGrid
         }
     }
 
+    private const ulong GridSalt = 0x61C88647UL; // the grid's images must not follow the noise of the same seed
+
     /// <summary>The dataset indices of the bottom half: distinct when the dataset is large enough,
     /// drawn from a generator seeded with the run seed (System.Random's seeded sequence is stable).</summary>
     public static int[] ChooseIndices(int count, ulong runSeed)
     {
-        var random = new Random(unchecked((int)runSeed ^ (int)(runSeed >> 32) ^ 0x61C88647));
+        Random random = GaussianNoise.SeededRandom(runSeed ^ GridSalt);
         if (count >= Half)
         {
             int[] order = Enumerable.Range(0, count).ToArray();
