@@ -12,17 +12,7 @@ public sealed class AggregateCodesTests : NativeRunTest
 {
     private static SyntheticShapesDataset Images(int count = 24) => new(count, TinyModel.Resolution, 1);
 
-    private TrainingConfig Tiny(string name, int steps, ModelOptions? model = null) =>
-        TrainingConfig.FromPreset(TrainPresets.CpuSmallName, "synthetic:24", Temp.File(name)) with
-        {
-            Steps = steps,
-            BatchSize = 4,
-            LogEvery = 2,
-            SampleEvery = 100,
-            CheckpointEvery = 2,
-            EvalAtEnd = false,
-            Model = model ?? TinyModel.Options(seed: 5),
-        };
+    private TrainingConfig Tiny(string name, int steps, ModelOptions? model = null) => TinyModel.Run(Temp.File(name), steps, model);
 
     [Test]
     public void ASamplerFromStoredStatisticsDrawsWhatTheFittedOneDraws()

@@ -21,4 +21,18 @@ internal static class TinyModel
     }
 
     public static TensorShape Batch(int b) => TensorShape.Nchw(b, 1, Resolution, Resolution);
+
+    /// <summary>A run of the tiny model on 24 synthetic images, batch 4, a checkpoint and a grid every 2 steps,
+    /// no evaluation: the SDK's training loop at its cheapest.</summary>
+    public static P2Gan.Training.TrainingConfig Run(string runDir, int steps, ModelOptions? model = null) =>
+        P2Gan.Training.TrainingConfig.FromPreset(P2Gan.Training.TrainPresets.CpuSmallName, "synthetic:24", runDir) with
+        {
+            Steps = steps,
+            BatchSize = 4,
+            LogEvery = 2,
+            SampleEvery = 2,
+            CheckpointEvery = 2,
+            EvalAtEnd = false,
+            Model = model ?? Options(seed: 5),
+        };
 }

@@ -6,17 +6,7 @@ namespace P2Gan.Tests.Training;
 [TestFixture]
 public sealed class TrainingSessionTests : NativeRunTest
 {
-    private TrainingConfig Tiny(string name, int steps) =>
-        TrainingConfig.FromPreset(TrainPresets.CpuSmallName, "synthetic:24", Temp.File(name)) with
-        {
-            Steps = steps,
-            BatchSize = 4,
-            LogEvery = 2,
-            SampleEvery = 2,
-            CheckpointEvery = 2,
-            EvalAtEnd = false,
-            Model = TinyModel.Options(seed: 5),
-        };
+    private TrainingConfig Tiny(string name, int steps) => TinyModel.Run(Temp.File(name), steps);
 
     /// <summary>Reports synchronously, so that a test can cancel at an exact step.</summary>
     private sealed class Recorder(Action<TrainingProgress>? onStep = null) : IProgress<TrainingProgress>
