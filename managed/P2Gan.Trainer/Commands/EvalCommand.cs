@@ -23,7 +23,7 @@ internal sealed class EvalCommand : ICommand
         CliOption.Value("Images", "DIR", "Every image file below DIR, as folder:DIR (one of the three)."),
         CliOption.Value("FakeDataset", "SPEC", $"Any dataset as the fake set, e.g. {TrainClassifierCommand.DefaultDataset} or noise:10000 (one of the three)."),
         CliOption.Value("FakeSplit", "train|test", "Which split of --fake-dataset is evaluated.", "train"),
-        CliOption.Value("Dataset", "SPEC", "The real images.", TrainClassifierCommand.DefaultDataset),
+        CliOption.Value("Dataset", "SPEC", "The real images; also whose train split gives --codes posterior, or an aggregate the checkpoint does not store (else the run's dataset).", TrainClassifierCommand.DefaultDataset),
         CliOption.Value("Split", "test|train", "Which split of the dataset is real.", "test"),
         CliOption.Value("Count", "N", "Generated images; real images: min(N, split size).", DefaultCount.ToString(CultureInfo.InvariantCulture)),
         CliOption.Flag("Ema", "Sample the EMA generator."),
