@@ -45,7 +45,7 @@ public sealed class AggregateCodes
         (Mean, Std, Step, Images) = ((float[])mean.Clone(), (float[])std.Clone(), step, images);
     }
 
-    /// <summary>Mean per code dimension (a copy is kept: changing this array changes nothing else).</summary>
+    /// <summary>Mean per code dimension. The constructor copies the arrays it is given; these are the object's own.</summary>
     public float[] Mean { get; }
 
     /// <summary>Standard deviation per code dimension.</summary>
