@@ -43,12 +43,13 @@ internal sealed class CheckpointCodes : IDisposable
     /// checkpoint does not replace.</summary>
     public static CheckpointCodes Open(P2GanModel model, string checkpoint, CodeSource? requested, string? datasetSpec, string fallbackSpec)
     {
-        CodeSource source = requested ?? CodeSampler.DefaultSourceOf(checkpoint);
-        datasetSpec ??= source == CodeSource.Prior ? fallbackSpec : P2Gan.Training.TrainingState.ReadIfPresent(checkpoint)?.Config.Dataset ?? fallbackSpec;
+        P2Gan.Training.TrainingState? state = P2Gan.Training.TrainingState.ReadIfPresent(checkpoint); // read once: each read verifies the file
+        CodeSource source = requested ?? CodeSampler.DefaultSourceOf(state);
+        datasetSpec ??= state?.Config.Dataset ?? fallbackSpec;
         try
         {
             if (source == CodeSource.Prior) return new CheckpointCodes(CodeSampler.Create(model, source), "the prior P_c", null);
-            if (source == CodeSource.Aggregate && AggregateCodes.ReadFromCheckpoint(checkpoint) is { } stored)
+            if (source == CodeSource.Aggregate && state?.AggregateCodes is { } stored)
             {
                 return new CheckpointCodes(CodeSampler.Create(model, stored), $"the aggregate stored in the checkpoint ({stored.Images} images at step {stored.Step})", null);
             }

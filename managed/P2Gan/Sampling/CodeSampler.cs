@@ -86,8 +86,11 @@ public sealed class CodeSampler
     /// kept in the checkpoint's training state), Prior for a baseline or a checkpoint without training state.</summary>
     /// <param name="checkpointPath">A .ckpt file.</param>
     /// <exception cref="InvalidDataException">The checkpoint's training state is unreadable.</exception>
-    public static CodeSource DefaultSourceOf(string checkpointPath) =>
-        TrainingState.ReadIfPresent(checkpointPath)?.Config.EffectiveEvalCodes ?? CodeSource.Prior;
+    public static CodeSource DefaultSourceOf(string checkpointPath) => DefaultSourceOf(TrainingState.ReadIfPresent(checkpointPath));
+
+    /// <summary>The source of <see cref="DefaultSourceOf(string)"/> for a training state already read (null: none stored).</summary>
+    /// <param name="state">A checkpoint's training state (<see cref="TrainingState.ReadIfPresent"/>).</param>
+    public static CodeSource DefaultSourceOf(TrainingState? state) => state?.Config.EffectiveEvalCodes ?? CodeSource.Prior;
 
     internal static void RequirePosterior(P2GanModel model, CodeSource source)
     {
