@@ -18,6 +18,9 @@ public sealed class AggregateCodes
 
     private const int EncodeChunk = 500;
 
+    private readonly float[] _mean;
+    private readonly float[] _std;
+
     /// <summary>Statistics fitted elsewhere (e.g. read from a file of the caller's).</summary>
     /// <param name="mean">Mean per code dimension.</param>
     /// <param name="std">Standard deviation per code dimension, same length, each finite and at least 0.</param>
@@ -25,15 +28,15 @@ public sealed class AggregateCodes
     /// <param name="images">How many images were encoded.</param>
     /// <exception cref="ArgumentException">Lengths differ, are 0, or a value is not finite or a std is negative.</exception>
     [JsonConstructor]
-    public AggregateCodes(float[] mean, float[] std, long step, int images)
+    public AggregateCodes(IReadOnlyList<float> mean, IReadOnlyList<float> std, long step, int images)
     {
         ArgumentNullException.ThrowIfNull(mean);
         ArgumentNullException.ThrowIfNull(std);
-        if (mean.Length == 0 || mean.Length != std.Length)
+        if (mean.Count == 0 || mean.Count != std.Count)
         {
-            throw new ArgumentException($"aggregate codes need one mean and one std per dimension (got {mean.Length} and {std.Length}).", nameof(std));
+            throw new ArgumentException($"aggregate codes need one mean and one std per dimension (got {mean.Count} and {std.Count}).", nameof(std));
         }
-        for (int j = 0; j < mean.Length; j++)
+        for (int j = 0; j < mean.Count; j++)
         {
             if (!float.IsFinite(mean[j]) || !float.IsFinite(std[j]) || std[j] < 0)
             {
@@ -42,14 +45,19 @@ public sealed class AggregateCodes
         }
         ArgumentOutOfRangeException.ThrowIfNegative(step);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(images);
-        (Mean, Std, Step, Images) = ((float[])mean.Clone(), (float[])std.Clone(), step, images);
+        (_mean, _std, Step, Images) = (mean.ToArray(), std.ToArray(), step, images);
+        (Mean, Std) = (Array.AsReadOnly(_mean), Array.AsReadOnly(_std));
     }
 
-    /// <summary>Mean per code dimension. The constructor copies the arrays it is given; these are the object's own.</summary>
-    public float[] Mean { get; }
+    /// <summary>Mean per code dimension: a read-only view of the object's own copy, so a sampler's codes cannot change under it.</summary>
+    public IReadOnlyList<float> Mean { get; }
 
-    /// <summary>Standard deviation per code dimension.</summary>
-    public float[] Std { get; }
+    /// <summary>Standard deviation per code dimension (read-only, like <see cref="Mean"/>).</summary>
+    public IReadOnlyList<float> Std { get; }
+
+    internal ReadOnlySpan<float> MeanSpan => _mean;
+
+    internal ReadOnlySpan<float> StdSpan => _std;
 
     /// <summary>The model step whose D encoded the images.</summary>
     public long Step { get; }
@@ -59,7 +67,7 @@ public sealed class AggregateCodes
 
     /// <summary>Code dimensions (the model's PosteriorDim).</summary>
     [JsonIgnore]
-    public int Dimensions => Mean.Length;
+    public int Dimensions => _mean.Length;
 
     /// <summary>Encodes the first min(<paramref name="count"/>, N) images of <paramref name="trainingImages"/>
     /// with <paramref name="model"/>'s D and fits the Gaussian, accumulating in double.</summary>

@@ -41,10 +41,10 @@ public sealed class CodeSampler
     public AggregateCodes? Aggregate { get; }
 
     /// <summary>The fitted mean per code dimension (<see cref="CodeSource.Aggregate"/> only; else empty).</summary>
-    public ReadOnlySpan<float> AggregateMean => Aggregate?.Mean;
+    public ReadOnlySpan<float> AggregateMean => Aggregate is null ? default : Aggregate.MeanSpan;
 
     /// <summary>The fitted standard deviation per code dimension (<see cref="CodeSource.Aggregate"/> only; else empty).</summary>
-    public ReadOnlySpan<float> AggregateStd => Aggregate?.Std;
+    public ReadOnlySpan<float> AggregateStd => Aggregate is null ? default : Aggregate.StdSpan;
 
     /// <summary>A sampler of <paramref name="model"/> (not owned: keep it alive while sampling).</summary>
     /// <param name="model">The model whose generator draws.</param>
@@ -138,7 +138,7 @@ public sealed class CodeSampler
             {
                 float[] noise = GaussianNoise.Draw(count * o.NoiseDim, seed);
                 float[] codes = GaussianNoise.Draw(count * o.PosteriorDim, seed ^ CodeSalt);
-                float[] mean = Aggregate!.Mean, std = Aggregate.Std;
+                ReadOnlySpan<float> mean = Aggregate!.MeanSpan, std = Aggregate.StdSpan;
                 for (int i = 0; i < codes.Length; i++)
                 {
                     int j = i % o.PosteriorDim;

@@ -28,6 +28,21 @@ public sealed class AggregateCodesTests : NativeRunTest
     }
 
     [Test]
+    public void StatisticsCannotBeChangedAfterASamplerTookThem()
+    {
+        using var model = P2GanModel.Create(TinyModel.Options());
+        int d = model.Options.PosteriorDim;
+        float[] mean = new float[d], std = Enumerable.Repeat(1f, d).ToArray();
+        var aggregate = new AggregateCodes(mean, std, 0, 10);
+        var sampler = CodeSampler.Create(model, aggregate);
+        float[] before = sampler.Sample(4, seed: 3);
+        mean[0] = 100f; // the caller's array is copied
+        Assert.That(() => ((IList<float>)aggregate.Mean)[0] = 100f, Throws.InstanceOf<NotSupportedException>());
+        Assert.That(aggregate.Mean[0], Is.Zero);
+        Assert.That(sampler.Sample(4, seed: 3), Is.EqualTo(before));
+    }
+
+    [Test]
     public void StatisticsThatCannotDriveTheModelAreRefused()
     {
         using var model = P2GanModel.Create(TinyModel.Options());
