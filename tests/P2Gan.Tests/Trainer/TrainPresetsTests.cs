@@ -42,12 +42,13 @@ public sealed class TrainPresetsTests
     }
 
     [Test]
-    public void CpuSmallPresetChangesOnlyTheNetworkSize()
+    public void CpuSmallPresetChangesOnlyTheNetworkSizeAndTheLearningRates()
     {
         var changes = TrainPresets.Get("cpu-small").ModelChanges().ToDictionary(c => c.Name, c => c.Value);
         Assert.That(changes, Is.EquivalentTo(new Dictionary<string, string>
         {
-            ["BaseChannels"] = "16", ["NoiseDim"] = "64", ["PosteriorDim"] = "64", ["Seed"] = "1",
+            ["BaseChannels"] = "16", ["NoiseDim"] = "64", ["PosteriorDim"] = "64",
+            ["LearningRateD"] = "0.0004", ["LearningRateG"] = "0.0004", ["Seed"] = "1",
         }));
     }
 
