@@ -302,6 +302,24 @@ TEST(Model, RefusedStepIsANoOp) {
     }
 }
 
+// Refused at L_G on the very first step: D's update had created its Adam state, which the
+// refusal must remove again, so the next step starts Adam from zero like a model never refused.
+TEST(Model, FirstStepRefusedAfterTheDiscriminatorUpdateLeavesNoAdamState) {
+    auto p = tiny_params(23);
+    Model model(p, testing::cpu_runtime());
+    Model reference(p, testing::cpu_runtime());
+    const auto real = image_batch(p, 4);
+    const auto before = full_state(model);
+    model.set_learning_rates(1e30, 1e30);
+    ASSERT_EQ(step_status(model, real), P2GAN_STATUS_NON_FINITE_LOSS);
+    expect_identical(before, full_state(model));
+    EXPECT_EQ(model.step(), 0);
+    model.set_learning_rates(p.lr_d, p.lr_g);
+    ASSERT_EQ(step_status(model, real), P2GAN_STATUS_OK);
+    ASSERT_EQ(step_status(reference, real), P2GAN_STATUS_OK);
+    expect_identical(full_state(reference), full_state(model));
+}
+
 // Refused at L_D (before any optimizer ran, but after the forward passes moved SN's u/v and
 // G's batch-norm statistics), on the very first step: no Adam state is left behind either.
 TEST(Model, StepRefusedAtTheDiscriminatorLossIsANoOp) {

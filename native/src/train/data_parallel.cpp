@@ -21,31 +21,10 @@ namespace {
 
 bool distributed(const std::shared_ptr<ProcessGroup>& group) { return group != nullptr && group->world_size() > 1; }
 
-// Calls fn(state) for each parameter of optimizer that has Adam state, in parameter order.
-template <typename Fn>
-void for_each_adam_state(torch::optim::Adam& optimizer, Fn&& fn) {
-    auto& state = optimizer.state();
-    for (auto& group : optimizer.param_groups()) {
-        for (auto& p : group.params()) {
-            const auto it = state.find(adam_state_key(state, p));
-            if (it != state.end()) fn(static_cast<torch::optim::AdamParamState&>(*it->second));
-        }
-    }
-}
-
-// Every tensor of one Adam optimizer's state in parameter order, and the step counts.
-void collect_adam_state(torch::optim::Adam& optimizer, std::vector<torch::Tensor>& tensors,
-                        std::vector<int64_t>& steps) {
-    for_each_adam_state(optimizer, [&](torch::optim::AdamParamState& st) {
-        tensors.push_back(st.exp_avg());
-        tensors.push_back(st.exp_avg_sq());
-        if (st.max_exp_avg_sq().defined()) tensors.push_back(st.max_exp_avg_sq());
-        steps.push_back(st.step());
-    });
-}
-
 void set_adam_steps(torch::optim::Adam& optimizer, const int64_t* steps, size_t& index) {
-    for_each_adam_state(optimizer, [&](torch::optim::AdamParamState& st) { st.step(steps[index++]); });
+    for_each_adam_param(optimizer, [&](const torch::Tensor&, torch::optim::AdamParamState* st) {
+        if (st != nullptr) st->step(steps[index++]);
+    });
 }
 
 // The settings every rank must share: the model's and the runtime's sync_batch_norm.

@@ -270,23 +270,7 @@ void Model::take_step_snapshot(bool with_d_update) {
         for (auto& p : d_->parameters()) s.live.push_back(p);
     }
     s.adam_offset = s.live.size();
-    if (with_d_update) {
-        auto& state = opt_d_->state();
-        for (auto& group : opt_d_->param_groups()) {
-            for (auto& p : group.params()) {
-                const auto it = state.find(adam_state_key(state, p));
-                if (it == state.end()) {
-                    s.stateless_params.push_back(p);
-                    continue;
-                }
-                auto& st = static_cast<torch::optim::AdamParamState&>(*it->second);
-                s.live.push_back(st.exp_avg());
-                s.live.push_back(st.exp_avg_sq());
-                if (st.max_exp_avg_sq().defined()) s.live.push_back(st.max_exp_avg_sq());
-                s.adam_steps.push_back(st.step());
-            }
-        }
-    }
+    if (with_d_update) collect_adam_state(*opt_d_, s.live, s.adam_steps, &s.stateless_params);
     if (s.shadow.size() < s.live.size()) s.shadow.resize(s.live.size());
     for (size_t i = 0; i < s.live.size(); ++i) {
         auto& shadow = s.shadow[i];
@@ -310,25 +294,18 @@ void Model::restore_step_snapshot() {
     if (s.with_adam) {
         auto& state = opt_d_->state();
         size_t shadow_index = s.adam_offset, step_index = 0, stateless_index = 0;
-        for (auto& group : opt_d_->param_groups()) {
-            for (auto& p : group.params()) {
-                const auto key = adam_state_key(state, p);
-                const bool had_state = stateless_index >= s.stateless_params.size() ||
-                                       !s.stateless_params[stateless_index].is_same(p);
-                if (!had_state) {
-                    ++stateless_index;
-                    state.erase(key);  // created by the refused step
-                    continue;
-                }
-                const auto it = state.find(key);
-                if (it == state.end()) continue;  // not possible: the step never drops state
-                auto& st = static_cast<torch::optim::AdamParamState&>(*it->second);
-                st.exp_avg().copy_(s.shadow[shadow_index++]);
-                st.exp_avg_sq().copy_(s.shadow[shadow_index++]);
-                if (st.max_exp_avg_sq().defined()) st.max_exp_avg_sq().copy_(s.shadow[shadow_index++]);
-                st.step(s.adam_steps[step_index++]);
+        for_each_adam_param(*opt_d_, [&](const torch::Tensor& p, torch::optim::AdamParamState* st) {
+            const bool had_state = stateless_index >= s.stateless_params.size() ||
+                                   !s.stateless_params[stateless_index].is_same(p);
+            if (!had_state) {
+                ++stateless_index;
+                state.erase(adam_state_key(state, p));  // created by the refused step
+                return;
             }
-        }
+            if (st == nullptr) return;  // not possible: the step never drops state
+            for_each_adam_moment(*st, [&](torch::Tensor& m) { m.copy_(s.shadow[shadow_index++]); });
+            st->step(s.adam_steps[step_index++]);
+        });
     }
     auto* rng = rng_.get<at::CPUGeneratorImpl>();
     rng->set_engine(s.engine);
