@@ -10,17 +10,20 @@
 # the built tool taken at the start, so rebuilding during a grid does not change it.
 #
 # Usage: bench/quality.sh [--steps N] [--seeds "1 2 3"] [--rows "p2gan lsgan ..."] [--out DIR]
-#                         [--dataset SPEC] [--list]
+#                         [--options "p2gan train options"] [--dataset SPEC] [--list]
 # Defaults: 1000 steps of the cpu-small preset (batch 64), seeds 1 2 3, every row, out runs/quality,
-# Fashion-MNIST from Debian's dataset-fashion-mnist. --list prints the rows and exits.
-# Writes OUT/results.tsv (one line per run) and OUT/table.md; prints the table.
+# Fashion-MNIST from Debian's dataset-fashion-mnist. --options go to every row, before the row's
+# own (e.g. "--learning-rate-d 2e-4 --learning-rate-g 2e-4"); give new options a new --out.
+# --list prints the rows and exits.
+# Writes OUT/results.tsv (one line per run) and OUT/table.md (mean +- std per row, and each row
+# minus the p2gan row seed by seed); prints the tables.
 # Environment: P2GAN (the p2gan command, default artifacts/bin/p2gan).
 # Exit status: 0 when every run succeeded, 1 when one failed, 2 on a bad option.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 P2GAN=${P2GAN:-$ROOT/artifacts/bin/p2gan}
-STEPS=1000 SEEDS="1 2 3" OUT=$ROOT/runs/quality DATASET=fashion-mnist:/usr/share/datasets/fashion-mnist ROWS=""
+STEPS=1000 SEEDS="1 2 3" OUT=$ROOT/runs/quality DATASET=fashion-mnist:/usr/share/datasets/fashion-mnist ROWS="" OPTIONS=""
 
 # name|options (on top of the cpu-small preset)|what it tests
 GRID=(
@@ -36,7 +39,7 @@ GRID=(
   "pretrain|--pretrain-steps 100|ablation: 100 D-only steps first"
 )
 
-usage() { sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 die_usage() { echo "quality.sh: $1 (see --help)" >&2; exit 2; }
 while [ $# -gt 0 ]; do
   case $1 in
@@ -46,6 +49,7 @@ while [ $# -gt 0 ]; do
     --seeds) [ $# -ge 2 ] && [[ $2 =~ ^[0-9\ ]+$ ]] || die_usage "--seeds needs numbers, e.g. \"1 2 3\""; SEEDS=$2; shift 2 ;;
     --rows) [ $# -ge 2 ] || die_usage "--rows needs names"; ROWS=$2; shift 2 ;;
     --out) [ $# -ge 2 ] || die_usage "--out needs a folder"; OUT=$2; shift 2 ;;
+    --options) [ $# -ge 2 ] || die_usage "--options needs p2gan train options"; OPTIONS=$2; shift 2 ;;
     --dataset) [ $# -ge 2 ] || die_usage "--dataset needs a spec"; DATASET=$2; shift 2 ;;
     *) die_usage "unknown option $1" ;;
   esac
@@ -58,6 +62,12 @@ fi
 [ -x "$P2GAN" ] || { echo "quality.sh: $P2GAN not found; run ./build.sh first" >&2; exit 1; }
 
 mkdir -p "$OUT"
+# One folder holds one grid: its finished runs are reused, so other --options need another folder.
+if [ -f "$OUT/options" ]; then
+  [ "$(cat "$OUT/options")" = "$OPTIONS" ] || { echo "quality.sh: $OUT holds a grid with --options \"$(cat "$OUT/options")\"; give another --out" >&2; exit 2; }
+else
+  printf '%s' "$OPTIONS" > "$OUT/options"
+fi
 # A private copy of the tool (and the native library next to it), so a rebuild cannot change a grid.
 TOOL=$OUT/.tool
 if [ ! -x "$TOOL/bin/p2gan" ]; then
@@ -103,7 +113,7 @@ for seed in $SEEDS; do
     line=$(read_result "$run" "$name" "$seed")
     if [ -n "$line" ]; then printf '%s\n' "$line" >> "$RESULTS"; printf '  %s\n' "$line"; continue; fi
     # shellcheck disable=SC2206
-    extra=($options)
+    extra=($OPTIONS $options)
     if [ -d "$run/checkpoints" ] && ls "$run/checkpoints"/*.ckpt >/dev/null 2>&1; then
       echo "$name seed $seed: resuming $run"
       cmd=("$TOOL_P2GAN" train --resume "$run")
@@ -126,22 +136,33 @@ done
 python3 - "$RESULTS" "$STEPS" "$OUT/table.md" <<'PY'
 import statistics, sys
 path, steps, table = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-rows, order = {}, []
+rows, order = {}, []  # row -> seed -> [fid, kid, precision, recall, seconds]
 for line in list(open(path))[1:]:
     f = line.rstrip("\n").split("\t")
     if len(f) < 8 or int(f[2]) != steps: continue
     if f[0] not in rows: order.append(f[0])
-    rows.setdefault(f[0], []).append([float(x) for x in f[3:8]])
-def cell(values, digits):
+    rows.setdefault(f[0], {})[f[1]] = [float(x) for x in f[3:8]]
+def cell(values, digits, sign=""):
     m = statistics.mean(values)
     s = statistics.stdev(values) if len(values) > 1 else 0.0
-    return f"{m:.{digits}f} ± {s:.{digits}f}"
-out = [f"| row | seeds | FMNIST-FID | KID | precision | recall | train s |",
-       "|---|---:|---:|---:|---:|---:|---:|"]
+    return f"{m:{sign}.{digits}f} ± {s:.{digits}f}"
+out = ["| row | seeds | FMNIST-FID | KID | precision | recall | FMNIST-FID per seed | train s |",
+       "|---|---:|---:|---:|---:|---:|---|---:|"]
 for name in order:
-    v = rows[name]
-    cols = list(zip(*v))
-    out.append(f"| {name} | {len(v)} | {cell(cols[0], 2)} | {cell(cols[1], 2)} | {cell(cols[2], 3)} | {cell(cols[3], 3)} | {statistics.mean(cols[4]):.0f} |")
+    seeds = sorted(rows[name], key=int)
+    cols = list(zip(*(rows[name][s] for s in seeds)))
+    per_seed = ", ".join(f"{rows[name][s][0]:.1f}" for s in seeds)
+    out.append(f"| {name} | {', '.join(seeds)} | {cell(cols[0], 1)} | {cell(cols[1], 1)} | {cell(cols[2], 3)} | "
+               f"{cell(cols[3], 3)} | {per_seed} | {statistics.mean(cols[4]):.0f} |")
+# Every row shares its seeds with p2gan (the same data order, the same initial networks where
+# the architecture is the same), so each row also reads seed by seed against it.
+if "p2gan" in rows:
+    out += ["", "| row | FMNIST-FID minus p2gan's, mean ± std | per seed | lower than p2gan |", "|---|---:|---|---:|"]
+    for name in order:
+        shared = sorted(set(rows[name]) & set(rows["p2gan"]), key=int)
+        if name == "p2gan" or not shared: continue
+        d = [rows[name][s][0] - rows["p2gan"][s][0] for s in shared]
+        out.append(f"| {name} | {cell(d, 1, '+')} | {', '.join(f'{x:+.1f}' for x in d)} | {sum(x < 0 for x in d)} of {len(d)} |")
 text = "\n".join(out) + "\n"
 open(table, "w").write(text)
 print(f"\n{steps} steps, mean ± std over seeds:\n")
