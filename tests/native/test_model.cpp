@@ -277,6 +277,14 @@ p2gan_status step_status(Model& model, const torch::Tensor& real) {
     return P2GAN_STATUS_OK;
 }
 
+// After a refused step: model's next step on real leaves it exactly where the same step leaves
+// reference, a model that never saw the refused one.
+void expect_same_next_step(Model& model, Model& reference, const torch::Tensor& real) {
+    ASSERT_EQ(step_status(model, real), P2GAN_STATUS_OK);
+    ASSERT_EQ(step_status(reference, real), P2GAN_STATUS_OK);
+    expect_identical(full_state(reference), full_state(model));
+}
+
 // A refused step (here L_G, after D's update of the same step) changes nothing at all, and
 // training afterwards is exactly the training of a model that never saw it.
 TEST(Model, RefusedStepIsANoOp) {
@@ -296,9 +304,7 @@ TEST(Model, RefusedStepIsANoOp) {
         EXPECT_EQ(model.step(), 1);
 
         model.set_learning_rates(p.lr_d, p.lr_g);
-        ASSERT_EQ(step_status(model, real), P2GAN_STATUS_OK);
-        ASSERT_EQ(step_status(reference, real), P2GAN_STATUS_OK);
-        expect_identical(full_state(reference), full_state(model));
+        expect_same_next_step(model, reference, real);
     }
 }
 
@@ -315,9 +321,7 @@ TEST(Model, FirstStepRefusedAfterTheDiscriminatorUpdateLeavesNoAdamState) {
     expect_identical(before, full_state(model));
     EXPECT_EQ(model.step(), 0);
     model.set_learning_rates(p.lr_d, p.lr_g);
-    ASSERT_EQ(step_status(model, real), P2GAN_STATUS_OK);
-    ASSERT_EQ(step_status(reference, real), P2GAN_STATUS_OK);
-    expect_identical(full_state(reference), full_state(model));
+    expect_same_next_step(model, reference, real);
 }
 
 // Refused at L_D (before any optimizer ran, but after the forward passes moved SN's u/v and
@@ -332,9 +336,7 @@ TEST(Model, StepRefusedAtTheDiscriminatorLossIsANoOp) {
     const auto before = full_state(model);
     ASSERT_EQ(step_status(model, bad), P2GAN_STATUS_NON_FINITE_LOSS);
     expect_identical(before, full_state(model));
-    ASSERT_EQ(step_status(model, real), P2GAN_STATUS_OK);
-    ASSERT_EQ(step_status(reference, real), P2GAN_STATUS_OK);
-    expect_identical(full_state(reference), full_state(model));
+    expect_same_next_step(model, reference, real);
 }
 
 // The memory guard's parameter counts are the networks' own, for every architecture knob.
